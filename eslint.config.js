@@ -1,0 +1,130 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Folders under src/ and the folders each may NOT import (DESIGN.md, "Layers"). */
+const layers = {
+  core: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli', 'conformance'],
+  sim: ['sources', 'targets', 'runtime', 'report', 'server', 'cli', 'conformance'],
+  conformance: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli'],
+  sources: ['sim', 'targets', 'runtime', 'report', 'server', 'cli', 'conformance'],
+  targets: ['sim', 'sources', 'runtime', 'report', 'server', 'cli', 'conformance'],
+  runtime: ['sim', 'report', 'server', 'cli', 'conformance'],
+  report: ['sources', 'targets', 'runtime', 'server', 'cli', 'conformance'],
+  server: ['cli'],
+};
+
+const folderRegex = (names) => `(^|/)(${names.join('|')})(/|\\.js$|$)`;
+
+const layerBlocks = Object.entries(layers).map(([folder, banned]) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: folderRegex(banned),
+            message: `src/${folder} may not import from ${banned.join(', ')} (DESIGN.md, "Layers").`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'tide-report/**', 'deploy/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      complexity: ['error', 10],
+      'max-params': ['error', 4],
+      'max-depth': ['error', 3],
+      '@typescript-eslint/explicit-module-boundary-types': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  ...layerBlocks,
+  {
+    // The engine is pure: no clock, randomness, environment, timers, network or Node built-ins.
+    files: ['src/core/**/*.ts', 'src/conformance/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'setTimeout', 'setInterval', 'setImmediate', 'fetch', 'performance'].map(
+          (name) => ({ name, message: 'core/ is pure: pass time and data in (DESIGN.md).' }),
+        ),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'core/ reads no clock: take `now` as an argument.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'core/ reads no clock: use new Date(now).',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'core/ draws no random numbers.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: folderRegex(layers.core),
+              message: 'core/ imports nothing outside core/ (DESIGN.md, "Layers").',
+            },
+            {
+              regex: '^(?!\\.|zod($|/))',
+              message: 'core/ may import only zod from npm, and no node: built-ins.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // Nothing imports the CLI: it is the outermost layer.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)cli/', message: 'nothing imports cli/.' }] },
+      ],
+    },
+    ignores: [
+      'src/cli/**',
+      'src/core/**',
+      'src/conformance/**',
+      ...Object.keys(layers).map((f) => `src/${f}/**`),
+    ],
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      // Tests and benchmarks are long tables and scenarios by nature.
+      complexity: 'off',
+      'max-depth': 'off',
+      '@typescript-eslint/explicit-module-boundary-types': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

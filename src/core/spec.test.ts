@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSpec, parseSpec } from './spec.js';
+
+describe('parseSpec', () => {
+  it('fills upstream defaults', () => {
+    const spec = defaultSpec();
+    expect(spec.minReplicas).toBe(1);
+    expect(spec.maxReplicas).toBe(100);
+    expect(spec.hpa.tolerance).toBe(0.1);
+    expect(spec.hpa.downscaleStabilizationSeconds).toBe(300);
+    expect(spec.behavior).toEqual({
+      scaleUp: {
+        stabilizationWindowSeconds: null,
+        selectPolicy: 'Max',
+        policies: null,
+        tolerance: null,
+      },
+      scaleDown: {
+        stabilizationWindowSeconds: null,
+        selectPolicy: 'Max',
+        policies: null,
+        tolerance: null,
+      },
+    });
+    expect(spec.triggers).toEqual([
+      {
+        name: 'resource-0',
+        type: 'resource',
+        metricType: 'Resource',
+        resource: 'cpu',
+        target: { type: 'Utilization', value: 80 },
+        activation: 0,
+        config: {},
+      },
+    ]);
+  });
+
+  it('keeps source settings in config', () => {
+    const r = parseSpec({
+      triggers: [
+        { type: 'rabbitmq', queue: 'orders', target: { type: 'AverageValue', value: 20 } },
+      ],
+    });
+    expect(r.ok && r.value.triggers[0]).toMatchObject({
+      name: 'rabbitmq-0',
+      metricType: 'External',
+      config: { queue: 'orders' },
+    });
+  });
+
+  it.each([
+    [{ minReplicas: -1 }, 'minReplicas'],
+    [{ minReplicas: 5, maxReplicas: 2 }, 'minReplicas'],
+    [
+      { behavior: { scaleDown: { stabilizationWindowSeconds: -5 } } },
+      'behavior.scaleDown.stabilizationWindowSeconds',
+    ],
+    [{ bogus: 1 }, '(root)'],
+    [
+      { triggers: [{ type: 'prometheus', target: { type: 'Utilization', value: 50 } }] },
+      'triggers[0].target.type',
+    ],
+  ])('reports %j at %s', (input, path) => {
+    const r = parseSpec(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toContain(path);
+  });
+
+  it('names the value and the rule', () => {
+    const r = parseSpec({ behavior: { scaleDown: { stabilizationWindowSeconds: -5 } } });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues[0]?.message).toMatch(
+        /behavior\.scaleDown\.stabilizationWindowSeconds = -5: .*>=0/,
+      );
+  });
+});

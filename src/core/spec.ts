@@ -1,0 +1,366 @@
+/**
+ * The ScalerSpec schema: what a user declares, in one place with its defaults. The CRD's OpenAPI
+ * schema is generated from it, `tide validate` reports its issues, and `docs/examples/defaults.yaml`
+ * must parse to exactly `defaultSpec()`.
+ *
+ * Upstream defaults are cited where they come from: the HPA (autoscaling/v2 and
+ * kube-controller-manager flags), Knative's `config-autoscaler`, and KEDA's ScaledObject.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+const int = (min: number, max = 2_147_483_647): z.ZodInt => z.int().min(min).max(max);
+const seconds = (max: number): z.ZodInt => int(0, max);
+
+export const metricSourceTypes = [
+  'Resource',
+  'ContainerResource',
+  'Pods',
+  'Object',
+  'External',
+] as const;
+export const metricTargetTypes = ['Utilization', 'AverageValue', 'Value'] as const;
+
+export const metricTargetSchema = z
+  .object({
+    type: z.enum(metricTargetTypes),
+    /** Utilization: percent of the request; AverageValue/Value: in the metric's unit. */
+    value: z.number().positive().finite(),
+  })
+  .strict();
+export type MetricTarget = z.infer<typeof metricTargetSchema>;
+
+/** Keys every trigger has; everything else is the source's own config (validated by the source). */
+const triggerCommonKeys = [
+  'name',
+  'type',
+  'metricType',
+  'target',
+  'activation',
+  'resource',
+  'container',
+] as const;
+
+const triggerCommonSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, -)')
+    .max(63)
+    .optional(),
+  /** The source type: `resource`, `prometheus`, `redis`, `rabbitmq`, `cron`, ... */
+  type: z.string().regex(/^[a-z][-a-z0-9]*$/, 'must be a lowercase source type such as prometheus'),
+  /** How the HPA math reads the value; defaulted from the type (resource → Resource, else External). */
+  metricType: z.enum(metricSourceTypes).optional(),
+  target: metricTargetSchema,
+  /** KEDA activation threshold: the trigger is active only when its value is strictly above it. */
+  activation: z.number().min(0).finite().default(0),
+  resource: z.enum(['cpu', 'memory']).optional(),
+  container: z.string().min(1).optional(),
+});
+
+export const triggerSchema = z.looseObject(triggerCommonSchema.shape).transform((raw) => {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(triggerCommonKeys as readonly string[]).includes(key)) config[key] = value;
+  }
+  return {
+    name: raw.name,
+    type: raw.type,
+    metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
+    target: raw.target,
+    activation: raw.activation,
+    ...(raw.resource === undefined ? {} : { resource: raw.resource }),
+    ...(raw.container === undefined ? {} : { container: raw.container }),
+    config,
+  };
+});
+
+function defaultMetricType(
+  type: string,
+  container: string | undefined,
+): (typeof metricSourceTypes)[number] {
+  if (type === 'resource') return container === undefined ? 'Resource' : 'ContainerResource';
+  return 'External';
+}
+
+export interface TriggerSpec {
+  readonly name: string;
+  readonly type: string;
+  readonly metricType: (typeof metricSourceTypes)[number];
+  readonly target: MetricTarget;
+  readonly activation: number;
+  readonly resource?: 'cpu' | 'memory';
+  readonly container?: string;
+  /** The source's own settings (query, queue, host, ...), checked by the source's schema. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export const scalingPolicySchema = z
+  .object({
+    type: z.enum(['Pods', 'Percent']),
+    value: int(1),
+    periodSeconds: int(1, 1800),
+  })
+  .strict();
+export type ScalingPolicy = z.infer<typeof scalingPolicySchema>;
+
+const scalingRulesSchema = z
+  .object({
+    /** null = the controller default (0 s up; `hpa.downscaleStabilizationSeconds` down). */
+    stabilizationWindowSeconds: seconds(3600).nullable().default(null),
+    selectPolicy: z.enum(['Max', 'Min', 'Disabled']).default('Max'),
+    /** null = upstream's default list; a list replaces the defaults entirely (no merge). */
+    policies: z.array(scalingPolicySchema).min(1).nullable().default(null),
+    /** Per-direction tolerance (HPAConfigurableTolerance); null = `hpa.tolerance`. */
+    tolerance: z.number().min(0).finite().nullable().default(null),
+  })
+  .strict();
+export type ScalingRules = z.infer<typeof scalingRulesSchema>;
+
+const defaultRules = (): ScalingRules => ({
+  stabilizationWindowSeconds: null,
+  selectPolicy: 'Max',
+  policies: null,
+  tolerance: null,
+});
+
+export const behaviorSchema = z
+  .object({
+    scaleUp: scalingRulesSchema.default(defaultRules),
+    scaleDown: scalingRulesSchema.default(defaultRules),
+  })
+  .strict();
+/** The HPA's autoscaling/v2 behavior. A null behavior in a parsed spec selects the legacy path. */
+export type Behavior = z.infer<typeof behaviorSchema>;
+
+/** Upstream's defaults for the behavior policies (autoscaling/v2 defaults). */
+export const defaultScaleUpPolicies: readonly ScalingPolicy[] = [
+  { type: 'Pods', value: 4, periodSeconds: 15 },
+  { type: 'Percent', value: 100, periodSeconds: 15 },
+];
+export const defaultScaleDownPolicies: readonly ScalingPolicy[] = [
+  { type: 'Percent', value: 100, periodSeconds: 15 },
+];
+
+/** kube-controller-manager's HPA flags. */
+export const hpaTuningSchema = z
+  .object({
+    tolerance: z.number().min(0).max(1).default(0.1),
+    cpuInitializationPeriodSeconds: seconds(3600).default(300),
+    initialReadinessDelaySeconds: seconds(3600).default(30),
+    downscaleStabilizationSeconds: seconds(3600).default(300),
+    /** Legacy path (no behavior): scale-up at most max(factor × current, minimum) per sync. */
+    legacyScaleUpLimitFactor: z.number().min(1).default(2),
+    legacyScaleUpLimitMinimum: int(1).default(4),
+  })
+  .strict();
+export type HpaTuning = z.infer<typeof hpaTuningSchema>;
+
+/** Knative's `config-autoscaler` defaults (used when `policy: kpa`). */
+export const kpaSpecSchema = z
+  .object({
+    stableWindowSeconds: int(6, 3600).default(60),
+    panicWindowPercentage: z.number().min(1).max(100).default(10),
+    panicThresholdPercentage: z.number().min(110).max(1000).default(200),
+    maxScaleUpRate: z.number().gt(1).default(1000),
+    maxScaleDownRate: z.number().gt(1).default(2),
+    targetUtilizationPercentage: z.number().gt(0).max(100).default(70),
+    /** -1 = unlimited (activator always in path). */
+    targetBurstCapacity: z.number().min(-1).default(211),
+    activationScale: int(1).default(1),
+    scaleToZeroGracePeriodSeconds: int(1, 3600).default(30),
+    scaleToZeroPodRetentionSeconds: seconds(3600).default(0),
+    scaleDownDelaySeconds: seconds(3600).default(0),
+    initialScale: int(0).default(1),
+  })
+  .strict();
+export type KpaSpec = z.infer<typeof kpaSpecSchema>;
+
+/** KEDA's ScaledObject timing defaults. */
+export const eventSpecSchema = z
+  .object({
+    cooldownSeconds: seconds(86_400).default(300),
+    initialCooldownSeconds: seconds(86_400).default(0),
+  })
+  .strict();
+export type EventSpec = z.infer<typeof eventSpecSchema>;
+
+export const fallbackSpecSchema = z
+  .object({
+    /** Use the fallback once consecutive failures exceed this count (KEDA: strictly more). */
+    failureThreshold: int(0).default(3),
+    replicas: int(0),
+    behavior: z
+      .enum(['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'])
+      .default('static'),
+  })
+  .strict();
+export type FallbackSpec = z.infer<typeof fallbackSpecSchema>;
+
+export const predictionSpecSchema = z
+  .object({
+    mode: z.enum(['off', 'forecastOnly', 'on']).default('off'),
+  })
+  .strict();
+export type PredictionSpec = z.infer<typeof predictionSpecSchema>;
+
+export const targetRefSchema = z.union([
+  z
+    .object({
+      apiVersion: z.string().min(1),
+      kind: z.string().min(1),
+      name: z.string().min(1),
+      namespace: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      process: z
+        .object({
+          command: z.string().min(1),
+          args: z.array(z.string()).default([]),
+          basePort: int(1, 65_535).default(8081),
+          listenPort: int(1, 65_535).default(8080),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+const cpuDefaultTrigger = {
+  type: 'resource',
+  resource: 'cpu',
+  target: { type: 'Utilization', value: 80 },
+};
+
+export const scalerSpecSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    target: targetRefSchema.optional(),
+    /** `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger. */
+    policy: z.enum(['hpa', 'kpa']).default('hpa'),
+    minReplicas: int(0).default(1),
+    maxReplicas: int(1).default(100),
+    /** KEDA idleReplicaCount: the count when every trigger is inactive (below minReplicas). */
+    idleReplicas: int(0).nullable().default(null),
+    startupSeconds: seconds(3600).default(60),
+    syncPeriodSeconds: int(1, 3600).default(15),
+    triggers: z.array(triggerSchema).default(() => [triggerSchema.parse(cpuDefaultTrigger)]),
+    /** null = the HPA's legacy path (no behavior block). Omitted = upstream behavior defaults. */
+    behavior: behaviorSchema.nullable().prefault({}),
+    hpa: hpaTuningSchema.prefault({}),
+    kpa: kpaSpecSchema.prefault({}),
+    event: eventSpecSchema.prefault({}),
+    fallback: fallbackSpecSchema.nullable().default(null),
+    prediction: predictionSpecSchema.prefault({}),
+    dryRun: z.boolean().default(false),
+  })
+  .strict()
+  .transform((spec) => ({
+    ...spec,
+    triggers: spec.triggers.map((t, i): TriggerSpec => ({
+      ...t,
+      name: t.name ?? `${t.type}-${i}`,
+    })),
+  }))
+  .superRefine((spec, ctx) => {
+    if (spec.minReplicas > spec.maxReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minReplicas'],
+        message: `minReplicas = ${spec.minReplicas}, must be at most maxReplicas (${spec.maxReplicas})`,
+      });
+    }
+    if (spec.idleReplicas !== null && spec.idleReplicas >= spec.minReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['idleReplicas'],
+        message: `idleReplicas = ${spec.idleReplicas}, must be less than minReplicas (${spec.minReplicas})`,
+      });
+    }
+    checkTriggers(spec.triggers, ctx);
+  });
+
+function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  triggers.forEach((t, i) => {
+    if (seen.has(t.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['triggers', i, 'name'],
+        message: `triggers[${i}].name = "${t.name}", must be unique among triggers`,
+      });
+    }
+    seen.add(t.name);
+    const isResource = t.metricType === 'Resource' || t.metricType === 'ContainerResource';
+    if (t.target.type === 'Utilization' && !isResource) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['triggers', i, 'target', 'type'],
+        message: `triggers[${i}].target.type = Utilization, allowed only for Resource and ContainerResource metrics (this one is ${t.metricType})`,
+      });
+    }
+    if (isResource && t.resource === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['triggers', i, 'resource'],
+        message: `triggers[${i}].resource is required for ${t.metricType} metrics (cpu or memory)`,
+      });
+    }
+  });
+}
+
+export type ScalerSpec = z.output<typeof scalerSpecSchema>;
+export type ScalerSpecInput = z.input<typeof scalerSpecSchema>;
+
+/** One problem with a spec: where, what was there, and the rule it broke. */
+export interface SpecIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly issues: readonly SpecIssue[] };
+
+/** Formats a zod path the way a user writes it: `behavior.scaleDown.policies[0].value`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let cur: unknown = input;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Parses a spec; every issue names its path, the value found and the rule. */
+export function parseSpec(input: unknown): ParseResult<ScalerSpec> {
+  const result = scalerSpecSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => {
+      const path = formatPath(issue.path);
+      const found = valueAt(input, issue.path);
+      const shown = found === undefined ? 'missing' : JSON.stringify(found);
+      const message =
+        issue.code === 'custom' ? issue.message : `${path} = ${shown}: ${issue.message}`;
+      return { path, message };
+    }),
+  };
+}
+
+/** The spec a user gets when they declare nothing but an empty object. */
+export function defaultSpec(): ScalerSpec {
+  return scalerSpecSchema.parse({});
+}
