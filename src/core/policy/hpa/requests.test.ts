@@ -60,7 +60,7 @@ describe('calculateRequests', () => {
       'the named container is absent',
       pod(),
       { container: 'zzz' },
-      'container zzz not present in pod p',
+      'container zzz not found in Pod p',
     ],
     [
       'memory not requested',

@@ -27,7 +27,7 @@ function containerRequest(pod: PodInfo, opts: RequestsOptions, container: string
   const found =
     pod.containers.find((c) => c.name === container) ??
     pod.initContainers?.find((c) => c.restartAlways && c.name === container);
-  if (found === undefined) return `container ${container} not present in pod ${pod.name}`;
+  if (found === undefined) return `container ${container} not found in Pod ${pod.name}`;
   return (
     request(found.requests, opts.resource) ?? missingRequest(opts.resource, container, pod.name)
   );
