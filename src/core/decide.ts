@@ -1,15 +1,18 @@
 /**
  * `decide(spec, observation, state, now)`: the one entry point of the engine. A short pipeline of
- * named steps, each appending a Reason:
+ * named steps, each appending Reasons. Stages (c)-(h) marked INSERTION POINT are pure functions in
+ * `stages/` with one contract (`stages/stage.ts`): they get the tick's context and return their
+ * result, the state they want kept and their Reasons; each is a pass-through until its owner lands.
  *
  *   (a) seed the recommendation history with (current, now) on the first decision
  *   (b) HPA early exits: target at 0 with min > 0 → disabled; current outside [min, max] → bound
- *   (c) per-trigger proposals (policy `hpa`: the replica calculator; `kpa`: Knative's decider)
- *   (d) [KEDA fallback]                                  — insertion point, pass-through for now
+ *   (c) per-trigger proposals: policy `hpa` → the replica calculator per trigger;
+ *       policy `kpa` → stages/kpa.ts                     [INSERTION POINT: KPA teammate]
+ *   (d) stages/fallback.ts: KEDA fallback                 [INSERTION POINT: KEDA teammate]
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
- *   (f) [KEDA activation / scale to zero / idle]         — insertion point, pass-through for now
- *   (g) [schedule floors]                                — insertion point, pass-through for now
- *   (h) [prediction]                                     — insertion point, pass-through for now
+ *   (f) stages/activation.ts: activation, zero, idle      [INSERTION POINT: KEDA teammate]
+ *   (g) stages/schedule.ts: cron-window floors            [INSERTION POINT: schedule teammate]
+ *   (h) stages/prediction.ts: forecast floor               [INSERTION POINT: prediction teammate]
  *   (i) normalize: behavior path (stabilize → rate limits + min/max) or the legacy path
  *   (j) record: the recommendation (in (i)), and on a change lastScaleTime and the scale event
  *
@@ -30,6 +33,12 @@ import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
 import { recordRescale } from './steps/record.js';
+import { applyActivation } from './stages/activation.js';
+import { applyFallback } from './stages/fallback.js';
+import { proposeKpa } from './stages/kpa.js';
+import { applyPrediction } from './stages/prediction.js';
+import { applyScheduleFloors } from './stages/schedule.js';
+import type { StageContext } from './stages/stage.js';
 import { resolveTolerance } from './steps/tolerance.js';
 
 /** The decision under construction; local to one `decide` call. */
@@ -72,10 +81,35 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
   return draft;
 }
 
+/** The read-only view a pluggable stage gets of the decision under construction. */
+function context(draft: Draft): StageContext {
+  const { spec, observation, state, now, current } = draft;
+  return { spec, observation, state, now, current };
+}
+
+/** Keeps a stage's state and appends its reasons. */
+function apply<T extends { readonly state: ScalerState; readonly reasons: readonly Reason[] }>(
+  draft: Draft,
+  result: T,
+): T {
+  draft.state = result.state;
+  draft.reasons.push(...result.reasons);
+  return result;
+}
+
+/** (f), (g), (h): the replica stages in order, each seeing the previous one's count and state. */
+function applyReplicaStages(draft: Draft, desired: number): number {
+  let replicas = desired;
+  for (const stage of [applyActivation, applyScheduleFloors, applyPrediction]) {
+    replicas = apply(draft, stage(context(draft), replicas, draft.triggers)).replicas;
+  }
+  return replicas;
+}
+
 // (c) -----------------------------------------------------------------------------------------
-function proposeTriggers(draft: Draft): TriggerEvaluation[] {
+function proposeTriggers(draft: Draft): readonly TriggerEvaluation[] {
   const { spec, observation, now } = draft;
-  if (spec.policy === 'kpa') return proposeKpa(draft);
+  if (spec.policy === 'kpa') return apply(draft, proposeKpa(context(draft))).evaluations;
   const ctx = {
     observation,
     tolerance: resolveTolerance(spec),
@@ -84,48 +118,6 @@ function proposeTriggers(draft: Draft): TriggerEvaluation[] {
     now,
   };
   return spec.triggers.map((t) => evaluateHpaTrigger(t, ctx));
-}
-
-/**
- * [KPA teammate] Knative's decider plugs in here. Until it does, a `kpa` spec holds its count:
- * every trigger reports a failure, which (e) turns into "hold current, invalid".
- */
-function proposeKpa(draft: Draft): TriggerEvaluation[] {
-  return draft.spec.triggers.map((t) => ({
-    outcome: {
-      name: t.name,
-      type: t.type,
-      replicas: null,
-      value: null,
-      active: false,
-      error: {
-        code: 'PolicyNotAvailable',
-        message: 'the kpa policy is not available in this build',
-        retryable: false,
-      },
-    },
-    failureReason: 'PolicyNotAvailable',
-  }));
-}
-
-/** [KEDA teammate] (d) fallback replicas after N consecutive failures. Pass-through for now. */
-function applyFallback(_draft: Draft, evaluations: TriggerEvaluation[]): TriggerEvaluation[] {
-  return evaluations;
-}
-
-/** [KEDA teammate] (f) activation, scale to zero after the cooldown, idle replicas. Pass-through. */
-function applyActivation(_draft: Draft, desired: number): number {
-  return desired;
-}
-
-/** [schedule teammate] (g) cron-window floors. Pass-through for now. */
-function applyScheduleFloors(_draft: Draft, desired: number): number {
-  return desired;
-}
-
-/** [prediction teammate] (h) forecast-based floor (max with the reactive proposal). Pass-through. */
-function applyPrediction(_draft: Draft, desired: number): number {
-  return desired;
 }
 
 // (j) -----------------------------------------------------------------------------------------
@@ -207,7 +199,8 @@ export function decide(
   const draft = begin(spec, observation, state, now); // (a)
   const early = hpaEarlyExit(draft.current, spec.minReplicas, spec.maxReplicas); // (b)
   if (early !== null) return concludeEarly(draft, early);
-  const evaluations = applyFallback(draft, proposeTriggers(draft)); // (c), (d)
+  const proposals = proposeTriggers(draft); // (c)
+  const evaluations = apply(draft, applyFallback(context(draft), proposals)).evaluations; // (d)
   recordTriggers(draft, evaluations);
   const combined = combineProposals({
     current: draft.current,
@@ -227,9 +220,7 @@ export function decide(
     draft.conditions,
     condition('ScalingActive', true, 'ValidMetricFound', combined.reason.message),
   );
-  let desired = applyActivation(draft, combined.replicas); // (f)
-  desired = applyScheduleFloors(draft, desired); // (g)
-  desired = applyPrediction(draft, desired); // (h)
+  const desired = applyReplicaStages(draft, combined.replicas); // (f), (g), (h)
   const normalized = normalize({
     spec,
     current: draft.current,
