@@ -97,10 +97,12 @@ function apply<T extends { readonly state: ScalerState; readonly reasons: readon
   return result;
 }
 
+const REPLICA_STAGES = [applyActivation, applyScheduleFloors, applyPrediction] as const;
+
 /** (f), (g), (h): the replica stages in order, each seeing the previous one's count and state. */
 function applyReplicaStages(draft: Draft, desired: number): number {
   let replicas = desired;
-  for (const stage of [applyActivation, applyScheduleFloors, applyPrediction]) {
+  for (const stage of REPLICA_STAGES) {
     replicas = apply(draft, stage(context(draft), replicas, draft.triggers)).replicas;
   }
   return replicas;
