@@ -21,7 +21,8 @@ export function newDelayWindow(delaySeconds: number): KpaDelayWindow | null {
 
 /** The bucket of an instant: whole Unix seconds (floored), divided by 2 truncating toward zero. */
 export function delayBucket(nowMs: number): number {
-  return Math.trunc(Math.floor(nowMs / 1000) / DELAY_BUCKET_SECONDS);
+  // `+ 0` turns the -0 of trunc(-0.5) into 0.
+  return Math.trunc(Math.floor(nowMs / 1000) / DELAY_BUCKET_SECONDS) + 0;
 }
 
 /**
