@@ -158,6 +158,8 @@ export interface KpaState {
   readonly activeSince: number | null;
   /** Epoch ms since the revision was marked inactive (scale-to-zero grace starts); null = not. */
   readonly inactiveSince: number | null;
+  /** Ready pods have reached `kpa.initialScale` once (Knative's ScaleTargetInitialized). */
+  readonly initialScaleReached: boolean;
 }
 
 export interface TriggerHealth {

@@ -147,6 +147,33 @@ describe('decideKpa: safety', () => {
   });
 });
 
+describe('decideKpa: spec edges', () => {
+  it('no trigger: hold the current count, invalid', () => {
+    const ticks = run(spec({ triggers: [] }), () => 50, 2, 3);
+    expect(replicas(ticks)).toEqual([3, 3]);
+    expect(ticks.every((x) => !x.decision.valid)).toBe(true);
+  });
+
+  it('extra triggers are named as ignored; the first one decides', () => {
+    const s = spec({
+      triggers: [
+        { name: 'concurrency', type: 'prometheus', target: { type: 'AverageValue', value: 10 } },
+        { name: 'other', type: 'prometheus', target: { type: 'AverageValue', value: 1 } },
+      ],
+    });
+    const [first] = run(s, () => 14, 1);
+    expect(first?.decision.desiredReplicas).toBe(2);
+    expect(codes(first!.decision)).toContain('ExtraTriggersIgnored');
+  });
+
+  it('initial scale is a floor until the ready pods reach it once', () => {
+    const ticks = run(spec({ kpa: { initialScale: 3 } }), () => 0, 3, 1);
+    // 1 ready < 3: floor 3; then 3 ready: reached, the floor is gone (idle but active ⇒ 1).
+    expect(replicas(ticks)).toEqual([3, 1, 1]);
+    expect(codes(ticks[0]!.decision)).toContain('TooFewReplicas');
+  });
+});
+
 describe('readTotal', () => {
   const trigger = spec().triggers[0]!;
   it.each([

@@ -84,17 +84,14 @@ export function readyPods(observation: Observation): number {
   return observation.pods.filter((p) => p.ready?.status === true && p.deleted !== true).length;
 }
 
-function initialKpaState(
-  deciderSpec: DeciderSpec,
-  observation: Observation,
-  now: number,
-): KpaState {
+function initialKpaState(spec: ScalerSpec, observation: Observation, now: number): KpaState {
   const current = observation.currentReplicas;
   return {
-    ...createDecider({ spec: deciderSpec, readyPods: readyPods(observation), now }),
+    ...createDecider({ spec: spec.kpa, readyPods: readyPods(observation), now }),
     samples: [],
     activeSince: current > 0 ? now : null,
     inactiveSince: current > 0 ? null : now,
+    initialScaleReached: false,
   };
 }
 
@@ -207,19 +204,34 @@ const cond = (type: string, ok: boolean, reason: string, message: string): Condi
   message,
 });
 
-/** (e) + (f): Tide's bounds, then the scale-to-zero rule. */
-function boundAndGate(draft: Draft, desired: number): number {
-  const { spec, now } = draft;
-  const bounded = Math.min(Math.max(desired, spec.minReplicas), spec.maxReplicas);
+/**
+ * (e) Tide's bounds. As Knative does with `initial-scale`, a count above 1 is a floor until the
+ * ready pods have reached it once.
+ */
+function bound(draft: Draft, desired: number): number {
+  const { spec } = draft;
+  const initial = spec.kpa.initialScale;
+  const reached = draft.kpa.initialScaleReached || readyPods(draft.observation) >= initial;
+  draft.kpa = { ...draft.kpa, initialScaleReached: reached };
+  const min = initial > 1 && !reached ? Math.max(spec.minReplicas, initial) : spec.minReplicas;
+  const bounded = Math.min(Math.max(desired, min), spec.maxReplicas);
   if (bounded !== desired) {
     draft.reasons.push({
       step: 'bounds',
       code: bounded > desired ? 'TooFewReplicas' : 'TooManyReplicas',
-      message: `${desired} is outside [${spec.minReplicas}, ${spec.maxReplicas}]: ${bounded}`,
+      message:
+        `${desired} is outside [${min}, ${spec.maxReplicas}]: ${bounded}` +
+        (min > spec.minReplicas ? ` (initial scale ${initial} not reached yet)` : ''),
       replicas: bounded,
     });
   }
-  const gate = gateScaleToZero({
+  return bounded;
+}
+
+/** (f) The scale-to-zero rule. */
+function gate(draft: Draft, bounded: number): number {
+  const { spec, now } = draft;
+  const idle = gateScaleToZero({
     desired: bounded,
     current: draft.observation.currentReplicas,
     now,
@@ -228,16 +240,42 @@ function boundAndGate(draft: Draft, desired: number): number {
     gracePeriodSeconds: spec.kpa.scaleToZeroGracePeriodSeconds,
     podRetentionSeconds: spec.kpa.scaleToZeroPodRetentionSeconds,
   });
-  draft.kpa = { ...draft.kpa, ...gate.state };
-  if (gate.code !== 'Active') {
+  draft.kpa = { ...draft.kpa, ...idle.state };
+  if (idle.code !== 'Active') {
     draft.reasons.push({
       step: 'scale-to-zero',
-      code: gate.code,
-      message: gate.message,
-      replicas: gate.replicas,
+      code: idle.code,
+      message: idle.message,
+      replicas: idle.replicas,
     });
   }
-  return gate.replicas;
+  return idle.replicas;
+}
+
+function newDraft(spec: ScalerSpec, observation: Observation, kpa: KpaState, now: number): Draft {
+  return {
+    spec,
+    observation,
+    now,
+    reasons: [],
+    conditions: [
+      cond('AbleToScale', true, 'SucceededGetScale', "the target's current scale was read"),
+    ],
+    kpa,
+  };
+}
+
+/** (d) No valid decision: hold the current count. Bad data never shrinks a service. */
+function hold(
+  draft: Draft,
+  why: string,
+  extra: { triggers: TriggerOutcome[]; state: ScalerState },
+): Decision {
+  const current = draft.observation.currentReplicas;
+  const message = `no valid decision (${why}): hold ${current} replicas`;
+  draft.reasons.push({ step: 'kpa', code: 'HoldNoData', message, replicas: current });
+  draft.conditions.push(cond('ScalingActive', false, 'FailedGetMetrics', message));
+  return finish(draft, current, { valid: false, ...extra });
 }
 
 /** Decides one tick for a `kpa` spec. Pure: time comes in as `now`, state goes out. */
@@ -247,21 +285,34 @@ export function decideKpa(
   state: ScalerState,
   now: number,
 ): Decision {
-  const trigger = spec.triggers[0];
-  if (trigger === undefined)
-    throw new Error('policy kpa: triggers is empty, must hold one trigger');
+  const base: ScalerState = { ...state, createdAt: state.createdAt ?? now };
+  const [trigger, ...ignored] = spec.triggers;
+  if (trigger === undefined) {
+    const draft = newDraft(
+      spec,
+      observation,
+      state.kpa ?? initialKpaState(spec, observation, now),
+      now,
+    );
+    return hold(draft, 'policy kpa needs one trigger, triggers is empty', {
+      triggers: [],
+      state: base,
+    });
+  }
   const deciderSpec = kpaDeciderSpec(spec, trigger);
-  const draft: Draft = {
+  const draft = newDraft(
     spec,
     observation,
+    state.kpa ?? initialKpaState(spec, observation, now),
     now,
-    reasons: [],
-    conditions: [
-      cond('AbleToScale', true, 'SucceededGetScale', "the target's current scale was read"),
-    ],
-    kpa: state.kpa ?? initialKpaState(deciderSpec, observation, now),
-  };
-  const base: ScalerState = { ...state, createdAt: state.createdAt ?? now };
+  );
+  if (ignored.length > 0) {
+    draft.reasons.push({
+      step: 'kpa',
+      code: 'ExtraTriggersIgnored',
+      message: `policy kpa scales on one trigger ("${trigger.name}"); ignored: ${ignored.map((t) => `"${t.name}"`).join(', ')}`,
+    });
+  }
   const reading = readTotal(trigger, observation.metrics[trigger.name]);
   const observed = observe(draft, reading);
   const step = scale({
@@ -273,22 +324,16 @@ export function decideKpa(
   });
   draft.kpa = { ...draft.kpa, ...step.state };
   if ('invalid' in step) {
-    const message = `no valid decision (${step.invalid}): hold ${observation.currentReplicas} replicas`;
-    draft.reasons.push({
-      step: 'kpa',
-      code: 'HoldNoData',
-      message,
-      replicas: observation.currentReplicas,
+    return hold(draft, step.invalid, {
+      triggers: [outcome(trigger, reading, null, null)],
+      state: base,
     });
-    draft.conditions.push(cond('ScalingActive', false, 'FailedGetMetrics', message));
-    const triggers = [outcome(trigger, reading, null, null)];
-    return finish(draft, observation.currentReplicas, { valid: false, triggers, state: base });
   }
   draft.reasons.push(explainStep(step, deciderSpec));
   draft.conditions.push(
     cond('ScalingActive', true, 'ValidMetricFound', 'the stable window holds data'),
   );
-  const desired = boundAndGate(draft, step.result.desiredPodCount);
+  const desired = gate(draft, bound(draft, step.result.desiredPodCount));
   const triggers = [
     outcome(trigger, reading, step.result.desiredPodCount, observed?.stable ?? null),
   ];
