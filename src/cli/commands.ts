@@ -3,6 +3,7 @@ import { register as conformance } from './conformance.js';
 import { register as validate } from './validate.js';
 
 /** Every subcommand, alphabetically; each file exports `register(program)`. One per line. */
+// prettier-ignore
 export const commands: readonly ((program: Command) => void)[] = [
   conformance,
   validate,
