@@ -1,3 +1,4 @@
+import { runHpaCaseFile } from './hpa.js';
 import { runKpaCases } from './kpa.js';
 import type { CaseFileRunner, CaseResult } from './result.js';
 
@@ -6,6 +7,7 @@ import type { CaseFileRunner, CaseResult } from './result.js';
  * (`hpa.ts`, `kpa.ts`, `keda.ts`); add a line here when adding one.
  */
 const runners: Readonly<Record<string, CaseFileRunner>> = {
+  'kubernetes-hpa': runHpaCaseFile,
   'knative-kpa': runKpaCases,
 };
 
