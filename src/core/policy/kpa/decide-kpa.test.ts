@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, type Decision, type MetricReading, type ScalerState } from '../../model.js';
 import { scalerSpecSchema, type ScalerSpecInput } from '../../spec.js';
-import { decideKpa, readTotal } from './decide-kpa.js';
+import { decide } from '../../decide.js';
+import { readTotal } from './decide-kpa.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const syncMs = 15_000;
@@ -34,7 +35,8 @@ interface Tick {
 }
 
 /**
- * Runs one decision per sync period; replicas become ready at once; state goes through JSON
+ * Runs the engine's entry point (`decide`, which hands `policy: kpa` to `decideKpa`) once per
+ * sync period; replicas become ready at once; state goes through JSON
  * between ticks as it does through a CRD status. `load(i)` is the revision's total concurrency.
  */
 function run(
@@ -49,7 +51,7 @@ function run(
   for (let i = 0; i < ticks; i++) {
     const now = t0 + i * syncMs;
     const value = load(i);
-    const decision = decideKpa(
+    const decision = decide(
       s,
       {
         currentReplicas: current,
@@ -70,7 +72,7 @@ function run(
 const codes = (d: Decision): string[] => d.reasons.map((r) => r.code);
 const replicas = (ticks: readonly Tick[]): number[] => ticks.map((x) => x.decision.desiredReplicas);
 
-describe('decideKpa: a scripted burst on a fixed clock', () => {
+describe('decide with policy kpa: a scripted burst on a fixed clock', () => {
   // 5 in flight, a burst to 100 at 15 s, 20 from 30 s to 165 s, then nothing.
   const load = (i: number): number => (i === 0 ? 5 : i === 1 ? 100 : i <= 11 ? 20 : 0);
   const ticks = run(spec(), load, 40);
@@ -88,7 +90,7 @@ describe('decideKpa: a scripted burst on a fixed clock', () => {
     expect(codes(ticks[6]!.decision)).toContain('KpaStable');
   });
 
-  it('after panic the stable window decays, limited to halving per tick', () => {
+  it('after panic the stable window decays, limited to halving per tick (no HPA stabilization)', () => {
     // Stable average 20 ⇒ ceil(20 / 7) = 3, but max scale-down rate 2 allows only 15 → 7 → 3.
     expect(replicas(ticks.slice(6, 9))).toEqual([7, 3, 3]);
   });
