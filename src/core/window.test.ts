@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TimedSample } from './model.js';
 import { recordSample, truncate6, windowAverage } from './window.js';
@@ -79,5 +80,35 @@ describe('recordSample', () => {
         windowAverage(all, reading.timestamp, 60_000),
       );
     }
+  });
+});
+
+describe('windowAverage: properties', () => {
+  it('the average lies between the smallest and the largest reading', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
+        fc.integer({ min: 1, max: 120 }),
+        (steps, windowS) => {
+          let t = t0;
+          const samples: TimedSample[] = steps.map(([gap, value]) => {
+            t += gap * 1000;
+            return { timestamp: t, value };
+          });
+          const got = windowAverage(samples, t, windowS * 1000);
+          expect(got.ok).toBe(true);
+          if (!got.ok) return;
+          const values = samples.map((x) => x.value);
+          expect(got.value).toBeGreaterThanOrEqual(truncate6(Math.min(...values)) - 1e-6);
+          expect(got.value).toBeLessThanOrEqual(Math.max(...values) + 1e-6);
+        },
+      ),
+    );
   });
 });
