@@ -178,22 +178,23 @@ describe('decideKpa: spec edges', () => {
 
 describe('readTotal', () => {
   const trigger = spec().triggers[0]!;
+  const perPod = (...values: number[]): MetricReading => ({
+    status: 'ok',
+    timestamp: t0,
+    podSamples: values.map((v, i) => ({
+      pod: `p${i}`,
+      timestamp: t0,
+      windowSeconds: 1,
+      valueMilli: v,
+    })),
+  });
   it.each([
-    ['External values are summed', ok(3, t0), { ok: true, value: 3 }],
-    [
-      'per-pod samples are summed into the revision total',
-      {
-        status: 'ok',
-        timestamp: t0,
-        podSamples: [
-          { pod: 'a', timestamp: t0, windowSeconds: 1, valueMilli: 1500 },
-          { pod: 'b', timestamp: t0, windowSeconds: 1, valueMilli: 2500 },
-        ],
-      },
-      { ok: true, value: 4 },
-    ],
-  ] as const)('%s', (...[, reading, want]) => {
-    expect(readTotal(trigger, reading)).toEqual(want);
+    ['External values are summed', ok(3, t0), 1, 3],
+    ['all ready pods sampled: their sum', perPod(1500, 2500), 2, 4],
+    ['more samples than ready pods: their sum', perPod(1500, 2500), 0, 4],
+    ['a sampled subset: mean per pod times the ready pods', perPod(1000, 3000), 5, 10],
+  ] as const)('%s', (...[, reading, ready, value]) => {
+    expect(readTotal(trigger, reading, ready)).toEqual({ ok: true, value });
   });
 
   it.each([
@@ -201,7 +202,7 @@ describe('readTotal', () => {
     ['failed', down, 'Unavailable'],
     ['empty', { status: 'ok', timestamp: t0, valuesMilli: [] }, 'NoValue'],
   ] as const)('%s reading is an error', (...[, reading, code]) => {
-    const got = readTotal(trigger, reading);
+    const got = readTotal(trigger, reading, 1);
     expect(got.ok ? null : got.error.code).toBe(code);
   });
 });

@@ -44,17 +44,31 @@ const failed = (code: string, message: string): Reading => ({
   error: { code, message, retryable: true },
 });
 
-/** (a) The revision total a reading stands for, in units. */
-export function readTotal(trigger: TriggerSpec, reading: MetricReading | undefined): Reading {
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/**
+ * (a) The revision total a reading stands for, in units. Object/External values are summed.
+ * Per-pod samples are extrapolated as Knative does from a scraped subset: the mean per sampled
+ * pod times the ready pods (never fewer than the pods sampled, so a full sample is its sum).
+ */
+export function readTotal(
+  trigger: TriggerSpec,
+  reading: MetricReading | undefined,
+  readyPods: number,
+): Reading {
   if (reading === undefined) return failed('NoReading', `no reading for trigger "${trigger.name}"`);
   if (reading.status === 'error') return { ok: false, error: reading.error };
-  const values =
-    reading.valuesMilli ??
-    reading.podSamples?.flatMap((p) => (p.valueMilli === undefined ? [] : [p.valueMilli]));
-  if (values === undefined || values.length === 0) {
+  if (reading.valuesMilli !== undefined && reading.valuesMilli.length > 0) {
+    return { ok: true, value: sum(reading.valuesMilli) / 1000 };
+  }
+  const perPod = (reading.podSamples ?? []).flatMap((p) =>
+    p.valueMilli === undefined ? [] : [p.valueMilli],
+  );
+  if (perPod.length === 0) {
     return failed('NoValue', `trigger "${trigger.name}": the reading holds no values`);
   }
-  return { ok: true, value: values.reduce((a, b) => a + b, 0) / 1000 };
+  const pods = Math.max(readyPods, perPod.length);
+  return { ok: true, value: (sum(perPod) / perPod.length) * (pods / 1000) };
 }
 
 /** Knative's DeciderSpec from a Tide spec. */
@@ -313,7 +327,7 @@ export function decideKpa(
       message: `policy kpa scales on one trigger ("${trigger.name}"); ignored: ${ignored.map((t) => `"${t.name}"`).join(', ')}`,
     });
   }
-  const reading = readTotal(trigger, observation.metrics[trigger.name]);
+  const reading = readTotal(trigger, observation.metrics[trigger.name], readyPods(observation));
   const observed = observe(draft, reading);
   const step = scale({
     spec: deciderSpec,
