@@ -2,12 +2,12 @@
  * `decide` for `policy: kpa`: Knative's decider on the spec's single trigger.
  *
  *   (a) read the trigger: a revision total (concurrency or RPS; `valuesMilli` summed, or the
- *       per-pod `podSamples` summed), in units
+ *       per-pod `podSamples` extrapolated to the ready pods), in units
  *   (b) record it in the time-keyed window; stable (60 s) and panic (6 s) linear averages
  *   (c) the decider's `Scale` step (rate limits from ready pods, panic, delay window, EBC)
  *   (d) no valid result (no data in the stable window, pod count error) ⇒ hold the current count
  *   (e) Tide's bounds: [minReplicas, maxReplicas]
- *   (f) scale to zero only after the stable window and the grace period (`idle.ts`)
+ *   (e) Tide's bounds: [minReplicas, maxReplicas], and `kpa.initialScale` until first reached
  *
  * The per-pod target is `trigger.target.value × kpa.targetUtilizationPercentage / 100` (Knative's
  * TargetValue, at least 0.01); `trigger.target.value` itself is the per-pod total capacity.
