@@ -6,8 +6,8 @@
  *   (b) record it in the time-keyed window; stable (60 s) and panic (6 s) linear averages
  *   (c) the decider's `Scale` step (rate limits from ready pods, panic, delay window, EBC)
  *   (d) no valid result (no data in the stable window, pod count error) ⇒ hold the current count
- *   (e) Tide's bounds: [minReplicas, maxReplicas]
  *   (e) Tide's bounds: [minReplicas, maxReplicas], and `kpa.initialScale` until first reached
+ *   (f) scale to zero only after the stable window and the grace period (`idle.ts`)
  *
  * The per-pod target is `trigger.target.value × kpa.targetUtilizationPercentage / 100` (Knative's
  * TargetValue, at least 0.01); `trigger.target.value` itself is the per-pod total capacity.
