@@ -118,13 +118,13 @@ function underRects(b: Buckets, f: Frame): string {
 }
 
 function timeTicks(hours: number): { at: number; label: string }[] {
-  const unit = hours > 72 ? 24 : 1;
+  const [unit, suffix] = hours > 72 ? [24, ' d'] : hours > 3 ? [1, ' h'] : [1 / 60, ' min'];
   const span = hours / unit;
-  const choices = [1, 2, 3, 6, 12, 24, 48, 0.25, 0.5];
-  const stepTick = choices.filter((c) => span / c <= 10).sort((a, b) => a - b)[0] ?? 1;
+  const choices = [1, 2, 5, 10, 15, 20, 30, 60, 120];
+  const every = choices.find((c) => span / c <= 10) ?? Math.ceil(span / 10);
   const ticks: { at: number; label: string }[] = [];
-  for (let t = 0; t <= span + 1e-9; t += stepTick) {
-    ticks.push({ at: (t * unit) / hours, label: `${num(t)}${unit === 24 ? ' d' : ' h'}` });
+  for (let t = 0; t <= span + 1e-9; t += every) {
+    ticks.push({ at: (t * unit) / hours, label: `${t}${suffix}` });
   }
   return ticks;
 }

@@ -113,6 +113,9 @@ export function backtest(options: BacktestOptions): TraceResult {
         initialReplicas: initialReplicas(spec, model, params),
       });
       const record = run(controller);
+      const problem = controller.problem?.() ?? null;
+      if (problem !== null)
+        return { name: choice.name, ok: false, error: `backtesting ${choice.name}: ${problem}` };
       const scores = score(model, record, {
         stepSeconds: params.stepSeconds,
         oracleReplicaHours,

@@ -42,7 +42,15 @@ export type DecideFn = (
   observation: Observation,
   state: ScalerState,
   now: number,
-) => { readonly desiredReplicas: number; readonly state: ScalerState };
+) => DecideResult;
+
+export interface DecideResult {
+  readonly desiredReplicas: number;
+  readonly state: ScalerState;
+  /** False when the engine could not decide and held the count. */
+  readonly valid?: boolean;
+  readonly reasons?: readonly { readonly code: string; readonly message: string }[];
+}
 
 export const CPU_REQUEST_MILLI = 1000;
 /** The engine sees request rates in units where one replica serves this many req/s at 100 %. */
@@ -159,6 +167,11 @@ function readingFor(trigger: TriggerSpec, input: ReadingInput): MetricReading {
   }
 }
 
+function invalidReason(reasons: DecideResult['reasons']): string {
+  const failed = (reasons ?? []).filter((r) => r.code !== 'NoChange' && r.code !== 'HistorySeeded');
+  return failed.map((r) => r.message).join('; ') || 'invalid decision';
+}
+
 export interface PolicyControllerOptions {
   readonly spec: ScalerSpec;
   readonly decide: DecideFn;
@@ -167,12 +180,18 @@ export interface PolicyControllerOptions {
   readonly initialReplicas: number;
 }
 
-/** Runs a ScalerSpec through `decide` with the Observation production would see. */
+/**
+ * Runs a ScalerSpec through `decide` with the Observation production would see. A policy whose
+ * every decision was invalid (the engine never could decide: an unavailable policy, a metric it
+ * cannot read) reports that as its `problem` instead of passing a held count off as scores.
+ */
 export function policyController(options: PolicyControllerOptions): Controller {
   const { spec, decide, model, stepSeconds } = options;
   const rateScale = REPLICA_CAPACITY_RPS / model.capacity;
   const pairs = new Map<number, PodPair>();
   let state = initialState();
+  let anyValid = false;
+  let firstProblem: string | null = null;
   const podsOf = (context: StepContext): PodInfo[] => {
     const { ids, startMs, readyAtMs, ready } = context.cluster;
     const pods: PodInfo[] = new Array<PodInfo>(ids.length);
@@ -207,7 +226,14 @@ export function policyController(options: PolicyControllerOptions): Controller {
       };
       const decision = decide(spec, observation, state, context.nowMs);
       state = decision.state;
+      if (decision.valid === false) {
+        firstProblem ??= invalidReason(decision.reasons);
+      } else anyValid = true;
       return decision.desiredReplicas;
     },
+    problem: () =>
+      anyValid
+        ? null
+        : `the engine never reached a valid decision: ${firstProblem ?? 'no reason given'}`,
   };
 }

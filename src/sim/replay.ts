@@ -50,6 +50,8 @@ export interface StepContext {
 export interface Controller {
   readonly initialReplicas: number;
   ask(context: StepContext): number;
+  /** After a replay: why its record should not be scored (null or absent = fine). */
+  problem?(): string | null;
 }
 
 export interface ReplayRecord {

@@ -110,3 +110,20 @@ describe('targetTracking', () => {
     expect(r.state.high).toBe(1);
   });
 });
+
+describe('decide with policy: target-tracking', () => {
+  it('runs the alarms and keeps their state in ScalerState.targetTracking', async () => {
+    const { decide } = await import('../decide.js');
+    const { initialState } = await import('../model.js');
+    let state = initialState();
+    const out: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = decide(spec, observe(10, 91), state, t0 + i * minute);
+      state = d.state;
+      out.push(d.desiredReplicas);
+    }
+    expect(out).toEqual([10, 10, 13]);
+    expect(state.targetTracking).toMatchObject({ high: 3, low: 0 });
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+  });
+});

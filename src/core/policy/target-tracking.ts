@@ -3,15 +3,16 @@
  * target tracking): a CPU target (the spec's first cpu Utilization trigger, e.g. 70 %) watched by
  * two alarms over one-minute datapoints.
  *
- * 1. A datapoint is taken once per wall-clock minute: the average CPU utilization of the ready
- *    pods in the newest sample (Σ usage / Σ request over ready pods with a sample). No sample ⇒
- *    no datapoint (the alarms keep their counts: missing data is "missing", not "breaching").
+ * 1. A datapoint is taken once per wall-clock minute: the average CPU utilization of the
+ *    warmed-up pods (ready for at least their sample's window, as an instance warm-up keeps new
+ *    instances out of the metric): Σ usage / Σ request over them. No such sample ⇒ no datapoint
+ *    (the alarms keep their counts: missing data is "missing", not "breaching").
  * 2. High alarm: three consecutive datapoints above the target ⇒ scale out to
- *    max(current, ceil(ready × utilization / target)); it re-fires every further minute while
+ *    max(current, ceil(warmed × utilization / target)); it re-fires every further minute while
  *    the datapoints stay above (warming replicas are not in the metric, so a re-fire only adds
  *    what is still missing).
  * 3. Low alarm: fifteen consecutive datapoints below 90 % of the target ⇒ scale in to
- *    ceil(ready × utilization / target) (never above current), unless a scale-in happened in the
+ *    ceil(warmed × utilization / target) (never above current), unless a scale-in happened in the
  *    last 300 s (the scale-in cooldown; scale-out has none).
  * 4. Between datapoints, and when neither alarm fires, the count stays as it is; the result is
  *    clamped to [minReplicas, maxReplicas].
@@ -69,23 +70,36 @@ function sampleUsage(sample: PodSample): number {
   return usage;
 }
 
-const isServing = (pod: PodInfo): boolean => pod.ready?.status === true && pod.phase === 'Running';
+/**
+ * Ready pods whose sample covers only ready time (ready for at least the sample's window): like
+ * a cloud provider's instance warm-up, a just-ready replica is not yet in the metric, because the
+ * sample still describes the load its elders carried without it.
+ */
+function warmedUp(pod: PodInfo, sample: PodSample | undefined): sample is PodSample {
+  if (pod.ready?.status !== true || pod.phase !== 'Running' || sample === undefined) return false;
+  return sample.timestamp >= pod.ready.lastTransitionTime + sample.windowSeconds * 1000;
+}
 
-/** Average utilization (percent) of the ready pods that have a sample; null when none has. */
-export function readyUtilization(observation: Observation, triggerName: string): number | null {
+/** Utilization (percent) and count of the warmed-up ready pods; null when there are none. */
+export function readyUtilization(
+  observation: Observation,
+  triggerName: string,
+): { readonly percent: number; readonly pods: number } | null {
   const reading = observation.metrics[triggerName];
   if (reading?.status !== 'ok' || reading.podSamples === undefined) return null;
   const samples = new Map<string, PodSample>();
   for (const s of reading.podSamples) samples.set(s.pod, s);
   let usage = 0;
   let request = 0;
+  let pods = 0;
   for (const pod of observation.pods) {
     const sample = samples.get(pod.name);
-    if (!isServing(pod) || sample === undefined) continue;
+    if (!warmedUp(pod, sample)) continue;
     request += pod.containers.reduce((sum, c) => sum + (c.requests.cpu ?? 0), 0);
     usage += sampleUsage(sample);
+    pods++;
   }
-  return request > 0 ? (100 * usage) / request : null;
+  return request > 0 ? { percent: (100 * usage) / request, pods } : null;
 }
 
 const clamp = (n: number, spec: ScalerSpec): number =>
@@ -145,12 +159,13 @@ export function targetTracking(
   const minute = Math.floor(now / (TARGET_TRACKING.datapointSeconds * 1000));
   if (prev.lastMinute === minute)
     return hold('AwaitingDatapoint', 'no new datapoint this minute', prev);
-  const utilization = readyUtilization(observation, trigger.name);
-  if (utilization === null) return hold('NoDatapoint', 'no CPU sample from a ready pod', prev);
+  const measured = readyUtilization(observation, trigger.name);
+  if (measured === null) return hold('NoDatapoint', 'no CPU sample from a warmed-up pod', prev);
   return datapoint(spec, observation, {
     prev,
     minute,
-    utilization,
+    utilization: measured.percent,
+    ready: measured.pods,
     target: trigger.target.value,
     now,
   });
@@ -163,18 +178,18 @@ function datapoint(
     prev: TargetTrackingState;
     minute: number;
     utilization: number;
+    ready: number;
     target: number;
     now: number;
   },
 ): TargetTrackingResult {
-  const { prev, utilization, target, now } = point;
+  const { prev, utilization, ready, target, now } = point;
   const current = observation.currentReplicas;
   const high = utilization > target ? prev.high + 1 : 0;
   const low = utilization < TARGET_TRACKING.scaleInThreshold * target ? prev.low + 1 : 0;
   const cooling =
     prev.lastScaleInMs !== null &&
     now - prev.lastScaleInMs < TARGET_TRACKING.scaleInCooldownSeconds * 1000;
-  const ready = observation.pods.filter((p) => p.ready?.status === true).length;
   const next: TargetTrackingState = { ...prev, lastMinute: point.minute, high, low };
   const fired = alarm({ high, low, cooling }, { current, ready, utilization, target });
   const decided = fired ?? {
