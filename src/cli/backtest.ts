@@ -5,6 +5,7 @@
  * stdout, `tide-report/index.html` and `tide-report/report.json`. Thin: parse, call, print.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { decide } from '../core/decide.js';
@@ -13,13 +14,8 @@ import { type BacktestReport, buildReport } from '../report/backtest-json.js';
 import { renderHtml } from '../report/backtest-html.js';
 import { reportText } from '../report/backtest-table.js';
 import { ProgressBar } from '../report/progress.js';
-import {
-  type PolicyChoice,
-  type TraceResult,
-  ORACLE,
-  backtest,
-  resolvePolicies,
-} from '../sim/backtest.js';
+import { type PolicyChoice, type TraceResult, ORACLE, resolvePolicies } from '../sim/backtest.js';
+import { backtestParallel } from '../sim/parallel.js';
 import { baselineNames } from '../sim/baselines.js';
 import type { DecideFn } from '../sim/observe.js';
 import { type SimParams, parseSimParams } from '../sim/params.js';
@@ -94,6 +90,7 @@ export interface BacktestFlags {
   readonly html: boolean;
   readonly json: boolean;
   readonly quiet: boolean;
+  readonly jobs?: string;
   readonly [param: string]: unknown;
 }
 
@@ -244,23 +241,16 @@ export async function runBacktest(flags: BacktestFlags, io: BacktestIo): Promise
     enabled: !flags.quiet,
     now: io.now,
   });
-  const results: TraceResult[] = [];
+  let results: TraceResult[];
   try {
-    for (const { trace } of traces) {
-      let last = 0;
-      results.push(
-        backtest({
-          trace,
-          params,
-          policies,
-          decide: io.decide,
-          onProgress: (steps) => {
-            bar.advance(steps - last, trace.name);
-            last = steps;
-          },
-        }),
-      );
-    }
+    results = await backtestParallel({
+      traces: traces.map((t) => t.trace),
+      params,
+      policies,
+      decide: io.decide,
+      jobs: jobCount(flags.jobs),
+      onProgress: (steps) => bar.advance(steps),
+    });
   } finally {
     bar.finish();
   }
@@ -277,6 +267,15 @@ export async function runBacktest(flags: BacktestFlags, io: BacktestIo): Promise
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** --jobs: worker threads (default: the cores available, at most 4). */
+function jobCount(raw: unknown): number {
+  if (raw === undefined) return Math.min(4, availableParallelism());
+  const n = numberFlag('--jobs', raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--jobs = ${JSON.stringify(raw)}, must be a whole number of at least 1`);
+  return n;
+}
 
 export function register(program: Command): void {
   const cmd = program
@@ -313,7 +312,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where to write index.html and report.json', 'tide-report')
     .option('--no-html', 'write report.json only')
     .option('--json', 'print the report as JSON on stdout instead of tables', false)
-    .option('--quiet', 'no progress bar', false);
+    .option('--quiet', 'no progress bar', false)
+    .option('--jobs <n>', 'worker threads replaying in parallel (default: cores, at most 4)');
   for (const [flag, key, help, value] of modelFlags) {
     cmd.option(
       flag,

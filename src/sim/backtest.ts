@@ -10,7 +10,7 @@ import { type ServiceModel, serviceModel } from './demand.js';
 import { type DecideFn, policyController } from './observe.js';
 import { oracleController, oracleSchedule } from './oracle.js';
 import type { SimParams } from './params.js';
-import { type Controller, type ReplayRecord, replay } from './replay.js';
+import { type ReplayRecord, replay } from './replay.js';
 import { type Scores, score } from './scores.js';
 import type { Trace } from './trace.js';
 
@@ -76,58 +76,108 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Replays the trace under every policy and scores each against the oracle. */
-export function backtest(options: BacktestOptions): TraceResult {
-  const { trace, params, decide } = options;
+/** A trace under the model, with the oracle replayed: what every policy is scored against. */
+export interface PreparedTrace {
+  readonly trace: Trace;
+  readonly params: SimParams;
+  readonly model: ServiceModel;
+  readonly startMs: number;
+  readonly oracleRecord: ReplayRecord;
+  readonly oracleScores: Scores;
+}
+
+export function prepareTrace(trace: Trace, params: SimParams, startMs?: number): PreparedTrace {
   const model = serviceModel(trace, params);
-  const startMs = trace.startEpochMs ?? options.startMs ?? defaultStartMs;
-  let done = 0;
-  const run = (controller: Controller): ReplayRecord => {
-    const base = done;
+  const start = trace.startEpochMs ?? startMs ?? defaultStartMs;
+  const controller = oracleController(oracleSchedule(model.required, params));
+  const oracleRecord = replay({ model, params, controller, startMs: start });
+  const oracleScores = score(model, oracleRecord, { stepSeconds: params.stepSeconds });
+  return { trace, params, model, startMs: start, oracleRecord, oracleScores };
+}
+
+/** One policy's replay: its record, or why it could not be scored. */
+export type PolicyRun = { readonly record: ReplayRecord } | { readonly error: string };
+
+/** Replays one spec through `decide` on a prepared trace. */
+export function replayPolicy(options: {
+  readonly prepared: Pick<PreparedTrace, 'model' | 'params' | 'startMs'>;
+  readonly choice: { readonly name: string; readonly spec: ScalerSpec };
+  readonly decide: DecideFn;
+  readonly onProgress?: (steps: number) => void;
+}): PolicyRun {
+  const { prepared, choice } = options;
+  const { model, params, startMs } = prepared;
+  try {
+    const controller = policyController({
+      spec: choice.spec,
+      decide: options.decide,
+      model,
+      stepSeconds: params.stepSeconds,
+      initialReplicas: initialReplicas(choice.spec, model, params),
+    });
     const record = replay({
       model,
       params,
       controller,
       startMs,
-      onProgress: (steps) => options.onProgress?.(base + steps),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
-    done += model.steps;
-    options.onProgress?.(done);
-    return record;
-  };
-  const oracleRecord = run(oracleController(oracleSchedule(model.required, params)));
-  const oracleScores = score(model, oracleRecord, { stepSeconds: params.stepSeconds });
+    const problem = controller.problem?.() ?? null;
+    if (problem !== null) return { error: `backtesting ${choice.name}: ${problem}` };
+    return { record };
+  } catch (error) {
+    return { error: `backtesting ${choice.name}: ${errorText(error)}` };
+  }
+}
+
+/** Scores the runs (in the order of `policies`; the oracle's entries need none). */
+export function scoreTrace(
+  prepared: PreparedTrace,
+  policies: readonly PolicyChoice[],
+  runs: readonly (PolicyRun | null)[],
+): TraceResult {
+  const { model, params, oracleScores, oracleRecord } = prepared;
   const oracleReplicaHours = oracleScores.replicaHours;
-  const policies = options.policies.map((choice): PolicyResult => {
-    if (choice.spec === null) {
-      const scores = { ...oracleScores, oracleRatio: 1 };
-      return { name: choice.name, ok: true, scores, record: oracleRecord };
-    }
-    const spec = choice.spec;
-    try {
-      const controller = policyController({
-        spec,
-        decide,
-        model,
-        stepSeconds: params.stepSeconds,
-        initialReplicas: initialReplicas(spec, model, params),
-      });
-      const record = run(controller);
-      const problem = controller.problem?.() ?? null;
-      if (problem !== null)
-        return { name: choice.name, ok: false, error: `backtesting ${choice.name}: ${problem}` };
-      const scores = score(model, record, {
-        stepSeconds: params.stepSeconds,
-        oracleReplicaHours,
-      });
-      return { name: choice.name, ok: true, scores, record };
-    } catch (error) {
+  const results = policies.map((choice, i): PolicyResult => {
+    const run = runs[i];
+    if (choice.spec === null || run === null || run === undefined) {
       return {
         name: choice.name,
-        ok: false,
-        error: `backtesting ${choice.name}: ${errorText(error)}`,
+        ok: true,
+        scores: { ...oracleScores, oracleRatio: 1 },
+        record: oracleRecord,
       };
     }
+    if ('error' in run) return { name: choice.name, ok: false, error: run.error };
+    const scores = score(model, run.record, {
+      stepSeconds: params.stepSeconds,
+      oracleReplicaHours,
+    });
+    return { name: choice.name, ok: true, scores, record: run.record };
   });
-  return { trace, model, params, startMs, oracleReplicaHours, policies };
+  const { trace, startMs } = prepared;
+  return { trace, model, params, startMs, oracleReplicaHours, policies: results };
+}
+
+/** Replays the trace under every policy, one after another, and scores each. */
+export function backtest(options: BacktestOptions): TraceResult {
+  const prepared = prepareTrace(options.trace, options.params, options.startMs);
+  const steps = prepared.model.steps;
+  let done = steps;
+  options.onProgress?.(done);
+  const runs = options.policies.map((choice): PolicyRun | null => {
+    const spec = choice.spec;
+    if (spec === null) return null;
+    const base = done;
+    const run = replayPolicy({
+      prepared,
+      choice: { name: choice.name, spec },
+      decide: options.decide,
+      onProgress: (n) => options.onProgress?.(base + n),
+    });
+    done += steps;
+    options.onProgress?.(done);
+    return run;
+  });
+  return scoreTrace(prepared, options.policies, runs);
 }
