@@ -168,9 +168,9 @@ function chart(
     `<svg class="chart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" data-trace="${esc(result.trace.name)}" data-policy="${esc(policy.name)}" data-points="${b.count}">` +
     axes(frame, yMax, hours) +
     `<path class="required" d="${areaPath(b.dMax, frame)}" fill="#bbb" fill-opacity="0.55"/>` +
-    underRects(b, frame) +
     `<path class="supply" d="${bandPath(b.sMin, b.sMax, frame)}" fill="${policy.color}" fill-opacity="0.35" stroke="${policy.color}" stroke-width="1.2"/>` +
     `<path class="demand" d="${stepPath(b.demand, frame)}" fill="none" stroke="#222" stroke-width="0.7"/>` +
+    underRects(b, frame) +
     `</svg></figure>`
   );
 }
