@@ -6,7 +6,8 @@
  * the demand in replicas at the SLO line (thin dark line), the policy's ready replicas (coloured)
  * and under-provisioning shaded red. Long traces are drawn in buckets (at most CHART_BUCKETS
  * per chart): the required count is the bucket's maximum, the supply its minimum and maximum (a
- * band), and the red shade's opacity grows with the share of under-provisioned steps.
+ * band); red bars hang from the required count as deep as the bucket's worst shortfall, more
+ * opaque the larger the share of under-provisioned steps in it.
  *
  * @module
  */
@@ -40,6 +41,8 @@ interface Buckets {
   readonly sMin: Float64Array;
   readonly sMax: Float64Array;
   readonly under: Float64Array;
+  /** Largest shortfall d − s in the bucket (0 when never short). */
+  readonly short: Float64Array;
 }
 
 function bucketize(result: TraceResult, supply: Int32Array): Buckets {
@@ -54,6 +57,7 @@ function bucketize(result: TraceResult, supply: Int32Array): Buckets {
     sMin: new Float64Array(count).fill(Infinity),
     sMax: new Float64Array(count),
     under: new Float64Array(count),
+    short: new Float64Array(count),
   };
   const perReplica = result.model.capacity * result.params.sloUtilization;
   for (let k = 0; k < n; k++) {
@@ -64,7 +68,10 @@ function bucketize(result: TraceResult, supply: Int32Array): Buckets {
     b.demand[i] = Math.max(b.demand[i] as number, (result.model.demand[k] as number) / perReplica);
     b.sMin[i] = Math.min(b.sMin[i] as number, s);
     b.sMax[i] = Math.max(b.sMax[i] as number, s);
-    if (s < d) (b.under[i] as number) += 1;
+    if (s < d) {
+      (b.under[i] as number) += 1;
+      b.short[i] = Math.max(b.short[i] as number, d - s);
+    }
   }
   for (let i = 0; i < count; i++) {
     const steps = Math.floor((i + 1) * size) - Math.floor(i * size);
@@ -102,14 +109,15 @@ function bandPath(lo: Float64Array, hi: Float64Array, f: Frame): string {
   return `${d}Z`;
 }
 
+/** Red bars hanging from the required count, as deep as the bucket's worst shortfall. */
 function underRects(b: Buckets, f: Frame): string {
   const out: string[] = [];
   for (let i = 0; i < b.count; i++) {
     const share = b.under[i] as number;
     if (share <= 0) continue;
     const top = f.y(b.dMax[i] as number);
-    const bottom = f.y(b.sMin[i] as number);
-    const opacity = (0.35 + 0.65 * share).toFixed(2);
+    const bottom = f.y((b.dMax[i] as number) - (b.short[i] as number));
+    const opacity = (0.3 + 0.7 * share).toFixed(2);
     out.push(
       `<rect x="${num(f.x(i))}" y="${num(top)}" width="${num(Math.max(1, f.x(i + 1) - f.x(i)))}" height="${num(Math.max(1, bottom - top))}" fill="#d62728" fill-opacity="${opacity}"/>`,
     );
@@ -130,8 +138,12 @@ function timeTicks(hours: number): { at: number; label: string }[] {
 }
 
 function axes(frame: Frame, yMax: number, hours: number): string {
+  return axesAt(frame, { yMax, hours, height: H });
+}
+
+function axesAt(frame: Frame, o: { yMax: number; hours: number; height: number }): string {
   const parts: string[] = [];
-  for (const v of [0, Math.round(yMax / 2), yMax]) {
+  for (const v of [0, Math.round(o.yMax / 2), o.yMax]) {
     const y = num(frame.y(v));
     parts.push(
       `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
@@ -139,9 +151,10 @@ function axes(frame: Frame, yMax: number, hours: number): string {
     );
   }
   const plotW = W - PAD.left - PAD.right;
-  for (const t of timeTicks(hours)) {
+  for (const t of timeTicks(o.hours)) {
     const x = num(PAD.left + t.at * plotW);
-    parts.push(`<text x="${x}" y="${H - 6}" text-anchor="middle">${t.label}</text>`);
+    const anchor = t.at > 0.97 ? 'end' : t.at < 0.03 ? 'start' : 'middle';
+    parts.push(`<text x="${x}" y="${o.height - 6}" text-anchor="${anchor}">${t.label}</text>`);
   }
   return parts.join('');
 }
@@ -171,6 +184,59 @@ function chart(
     `<path class="supply" d="${bandPath(b.sMin, b.sMax, frame)}" fill="${policy.color}" fill-opacity="0.35" stroke="${policy.color}" stroke-width="1.2"/>` +
     `<path class="demand" d="${stepPath(b.demand, frame)}" fill="none" stroke="#222" stroke-width="0.7"/>` +
     underRects(b, frame) +
+    `</svg></figure>`
+  );
+}
+
+/** Half-width of the "around the peak" chart, seconds. */
+const PEAK_WINDOW_SECONDS = 90 * 60;
+
+/** Every policy's ready replicas, full resolution, in the hours around the required peak. */
+function peakChart(result: TraceResult, colors: Map<string, string>): string {
+  const { model, params } = result;
+  let peak = 0;
+  for (let k = 1; k < model.steps; k++) {
+    if ((model.required[k] as number) > (model.required[peak] as number)) peak = k;
+  }
+  const half = Math.round(PEAK_WINDOW_SECONDS / params.stepSeconds);
+  const from = Math.max(0, Math.min(peak - half, model.steps - 2 * half));
+  const to = Math.min(model.steps, from + 2 * half);
+  const ok = result.policies.filter((p) => p.ok);
+  let yMax = 1;
+  for (const p of ok)
+    for (let k = from; k < to; k++) yMax = Math.max(yMax, p.record.supply[k] as number);
+  for (let k = from; k < to; k++) yMax = Math.max(yMax, model.required[k] as number);
+  const plotW = W - PAD.left - PAD.right;
+  const plotH = H * 1.6 - PAD.top - PAD.bottom;
+  const height = Math.round(H * 1.6);
+  const frame: Frame = {
+    x: (i) => PAD.left + (i / (to - from)) * plotW,
+    y: (v) => PAD.top + plotH - (v / yMax) * plotH,
+  };
+  const required = Float64Array.from(model.required.subarray(from, to));
+  const lines = ok
+    .map((p) => {
+      const color = colors.get(p.name) ?? '#000';
+      const dash = p.name === 'oracle' ? ' stroke-dasharray="4 3"' : '';
+      const d = stepPath(Float64Array.from(p.record.supply.subarray(from, to)), frame);
+      return `<path class="policy" data-policy="${esc(p.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="1.4"${dash}/>`;
+    })
+    .join('');
+  const hours = ((to - from) * params.stepSeconds) / 3600;
+  const startH = ((from * params.stepSeconds) / 3600).toFixed(1);
+  const legend = ok
+    .map(
+      (p) =>
+        `<span class="swatch" style="background:${colors.get(p.name) ?? '#000'}"></span>${esc(p.name)}`,
+    )
+    .join(' ');
+  return (
+    `<figure><figcaption>Around the peak (from ${startH} h, ${hours.toFixed(1)} h at full resolution): every policy's ready replicas against the required (grey)</figcaption>` +
+    `<p class="legend">${legend}</p>` +
+    `<svg class="peak-chart" role="img" aria-label="ready replicas of every policy around the peak of ${esc(result.trace.name)}" viewBox="0 0 ${W} ${height}" data-trace="${esc(result.trace.name)}" data-points="${to - from}" data-policies="${ok.length}">` +
+    axesAt(frame, { yMax, hours, height }) +
+    `<path class="required" d="${areaPath(required, frame)}" fill="#bbb" fill-opacity="0.55"/>` +
+    lines +
     `</svg></figure>`
   );
 }
@@ -219,6 +285,7 @@ function traceSection(
     `<section class="trace" id="${esc(record.name)}"><h2>${esc(record.name)}</h2><p class="meta">${esc(meta)} · source ${esc(record.source)}</p>` +
     `<table class="scores">${scoreHead}${record.results.map(scoreRow).join('')}</table>` +
     `<p class="legend"><span class="key req"></span>required replicas <span class="key dem"></span>demand at the SLO line <span class="key sup"></span>ready replicas (band: min–max per bucket) <span class="key und"></span>under-provisioned</p>` +
+    peakChart(result, colors) +
     `<div class="charts">${charts}</div></section>`
   );
 }

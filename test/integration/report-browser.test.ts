@@ -106,6 +106,20 @@ describe('the backtest report in Chromium', () => {
       expect(c.supply, `${c.trace}/${c.policy} supply`).toBeGreaterThan(100);
     }
 
+    // One "around the peak" chart per trace with a line per policy that ran.
+    const peaks = await page.evaluate<{ trace: string; lines: number[] }[]>(
+      `[...document.querySelectorAll('svg.peak-chart')].map((svg) => ({ trace: svg.dataset.trace,
+        lines: [...svg.querySelectorAll('path.policy')].map((p) => p.getTotalLength()) }))`,
+    );
+    expect(peaks.map((p) => p.trace)).toEqual(traces);
+    for (const p of peaks) {
+      const okCount = report.traces
+        .find((t) => t.name === p.trace)
+        ?.results.filter((r) => r.ok).length;
+      expect(p.lines).toHaveLength(okCount ?? -1);
+      for (const length of p.lines) expect(length).toBeGreaterThan(100);
+    }
+
     const firstCells = (selector: string): Promise<string[]> =>
       page.evaluate<string[]>(
         `[...document.querySelectorAll(${JSON.stringify(selector)})].map((th) => th.textContent)`,
