@@ -30,6 +30,7 @@ import type {
 import { combineProposals } from './policy/combine.js';
 import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger.js';
 import { decideKpa } from './policy/kpa/decide-kpa.js';
+import { targetTracking } from './policy/target-tracking.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
 import { recordRescale } from './steps/record.js';
@@ -177,6 +178,15 @@ function recordTriggers(draft: Draft, evaluations: readonly TriggerEvaluation[])
   }
 }
 
+/** `policy: target-tracking`: the alarm-based policy replaces (c)–(i); (j) records as usual. */
+function decideTargetTracking(draft: Draft): Decision {
+  const { spec, observation, now } = draft;
+  const result = targetTracking(spec, observation, draft.state.targetTracking ?? null, now);
+  draft.reasons.push(...result.reasons);
+  draft.state = { ...draft.state, targetTracking: result.state };
+  return conclude(draft, result.replicas);
+}
+
 /** Decides the replica count for one tick. Pure: time comes in as `now`, state goes out. */
 export function decide(
   spec: ScalerSpec,
@@ -188,6 +198,7 @@ export function decide(
   const draft = begin(spec, observation, state, now); // (a)
   const early = hpaEarlyExit(draft.current, spec.minReplicas, spec.maxReplicas); // (b)
   if (early !== null) return concludeEarly(draft, early);
+  if (spec.policy === 'target-tracking') return decideTargetTracking(draft);
   const evaluations = applyFallback(draft, proposeTriggers(draft)); // (c), (d)
   recordTriggers(draft, evaluations);
   const combined = combineProposals({

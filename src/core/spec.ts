@@ -247,8 +247,11 @@ export const scalerSpecSchema = z
   .object({
     name: z.string().min(1).optional(),
     target: targetRefSchema.optional(),
-    /** `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger. */
-    policy: z.enum(['hpa', 'kpa']).default('hpa'),
+    /**
+     * `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger;
+     * `target-tracking`: the cloud providers' alarm-based target tracking on the CPU trigger.
+     */
+    policy: z.enum(['hpa', 'kpa', 'target-tracking']).default('hpa'),
     minReplicas: int(0).default(1),
     maxReplicas: int(1).default(100),
     /** KEDA idleReplicaCount: the count when every trigger is inactive (below minReplicas). */
