@@ -53,7 +53,11 @@ const triggerCommonKeys = [
 const triggerCommonSchema = z.object({
   name: z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, -)')
+    // `_` is allowed so that a name can be a scalingModifiers formula variable (KEDA: `kw_trig`).
+    .regex(
+      /^[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/,
+      'must be a lowercase name (a-z, 0-9, - and _; starting and ending with a letter or digit)',
+    )
     .max(63)
     .optional(),
   /** The source type: `resource`, `prometheus`, `redis`, `rabbitmq`, `cron`, ... */
