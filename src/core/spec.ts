@@ -220,6 +220,12 @@ export const eventSpecSchema = z
     initialCooldownSeconds: seconds(86_400).default(0),
     /** null = each trigger is its own HPA metric. */
     scalingModifiers: scalingModifiersSchema.nullable().default(null),
+    /**
+     * Who moves the target to and from 0 (or idle) when minReplicas is 0 or idleReplicas is set:
+     * `keda` = KEDA's activation threshold and cooldown (the HPA math never goes below 1);
+     * `hpa` = the HPA's own HPAScaleToZero behaviour (the metrics alone decide).
+     */
+    zeroTransitions: z.enum(['keda', 'hpa']).default('keda'),
   })
   .strict();
 export type EventSpec = z.infer<typeof eventSpecSchema>;

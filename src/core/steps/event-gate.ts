@@ -19,13 +19,18 @@ import {
 } from '../policy/event/executor.js';
 import type { ObjectState } from '../policy/event/object-state.js';
 
+type GateSpec = Pick<ScalerSpec, 'minReplicas' | 'idleReplicas'> & {
+  readonly event: Pick<ScalerSpec['event'], 'zeroTransitions'>;
+};
+
 /** KEDA's transitions apply: scale to zero allowed, or an idle count below the minimum. */
-export function eventGateApplies(spec: Pick<ScalerSpec, 'minReplicas' | 'idleReplicas'>): boolean {
+export function eventGateApplies(spec: GateSpec): boolean {
+  if (spec.event.zeroTransitions !== 'keda') return false;
   return spec.minReplicas === 0 || spec.idleReplicas !== null;
 }
 
 /** The minimum the HPA math uses: KEDA's generated HPA never has minReplicas 0. */
-export function hpaMinReplicas(spec: Pick<ScalerSpec, 'minReplicas' | 'idleReplicas'>): number {
+export function hpaMinReplicas(spec: GateSpec): number {
   return eventGateApplies(spec) ? Math.max(spec.minReplicas, 1) : spec.minReplicas;
 }
 
@@ -87,7 +92,7 @@ export function applyEventGate(input: EventGateInput): EventGateResult {
     action: result.action,
     state: result.lastActiveTimeSet ? { ...state, lastActiveTime: now } : state,
     reasons: applies ? gateReasons(result) : [],
-    conditions: gateConditions(result, input.fallbackActive),
+    conditions: gateConditions({ result, applies, spec, fallbackActive: input.fallbackActive }),
   };
 }
 
@@ -98,11 +103,21 @@ function gateReasons(result: RequestScaleResult): Reason[] {
   return [{ step: 'activation', code, message: result.message, ...replicas }];
 }
 
-function gateConditions(result: RequestScaleResult, fallbackActive: boolean): Condition[] {
-  const active = result.conditions.Active ?? { status: 'Unknown', reason: '', message: '' };
-  return [
-    { type: 'Active', ...active },
-    fallbackActive
+/** `Active` when KEDA's transitions apply; `Fallback` when a fallback is configured. */
+function gateConditions(input: {
+  result: RequestScaleResult;
+  applies: boolean;
+  spec: ScalerSpec;
+  fallbackActive: boolean;
+}): Condition[] {
+  const out: Condition[] = [];
+  if (input.applies) {
+    const active = input.result.conditions.Active ?? { status: 'Unknown', reason: '', message: '' };
+    out.push({ type: 'Active', ...active });
+  }
+  if (input.spec.fallback === null) return out;
+  out.push(
+    input.fallbackActive
       ? {
           type: 'Fallback',
           status: 'True',
@@ -115,5 +130,6 @@ function gateConditions(result: RequestScaleResult, fallbackActive: boolean): Co
           reason: 'NoFallbackFound',
           message: 'No fallbacks are active on this scaler',
         },
-  ];
+  );
+  return out;
 }

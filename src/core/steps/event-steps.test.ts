@@ -204,10 +204,11 @@ describe('applyEventGate', () => {
     expect([g.override, g.reasons[0]?.code]).toEqual([null, 'NoScaleToZeroOnError']);
   });
   it.each([
-    [{ minReplicas: 0, idleReplicas: null }, true, 1],
-    [{ minReplicas: 3, idleReplicas: 0 }, true, 3],
-    [{ minReplicas: 2, idleReplicas: null }, false, 2],
-  ])('applies to %j: %s, HPA min %d', (bounds, applies, min) => {
+    [{ minReplicas: 0, idleReplicas: null, event: { zeroTransitions: 'keda' } }, true, 1],
+    [{ minReplicas: 3, idleReplicas: 0, event: { zeroTransitions: 'keda' } }, true, 3],
+    [{ minReplicas: 2, idleReplicas: null, event: { zeroTransitions: 'keda' } }, false, 2],
+    [{ minReplicas: 0, idleReplicas: null, event: { zeroTransitions: 'hpa' } }, false, 0],
+  ] as const)('applies to %j: %s, HPA min %d', (bounds, applies, min) => {
     expect([eventGateApplies(bounds), hpaMinReplicas(bounds)]).toEqual([applies, min]);
   });
 });
