@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Condition, Reason, ScalerSpec, ScalerState } from '../model.js';
+import type { Condition, Reason, ScalerSpec, ScalerState, TriggerSpec } from '../model.js';
 import {
   requestScale,
   type ExecutorAction,
@@ -19,14 +19,24 @@ import {
 } from '../policy/event/executor.js';
 import type { ObjectState } from '../policy/event/object-state.js';
 
-type GateSpec = Pick<ScalerSpec, 'minReplicas' | 'idleReplicas'> & {
+type GateSpec = Pick<ScalerSpec, 'minReplicas' | 'idleReplicas' | 'triggers'> & {
   readonly event: Pick<ScalerSpec['event'], 'zeroTransitions'>;
 };
 
-/** KEDA's transitions apply: scale to zero allowed, or an idle count below the minimum. */
+const isResourceMetric = (t: TriggerSpec): boolean =>
+  t.metricType === 'Resource' || t.metricType === 'ContainerResource';
+
+/**
+ * KEDA's transitions apply: scale to zero allowed (or an idle count below the minimum), and the
+ * triggers are KEDA's kind: at least one External or cron trigger (cpu/memory cannot wake a
+ * target from 0: KEDA refuses scale to zero without one), and no Pods/Object metrics (KEDA has
+ * none; their activity would be unknown). Otherwise the HPA's own rules hold.
+ */
 export function eventGateApplies(spec: GateSpec): boolean {
   if (spec.event.zeroTransitions !== 'keda') return false;
-  return spec.minReplicas === 0 || spec.idleReplicas !== null;
+  if (spec.minReplicas !== 0 && spec.idleReplicas === null) return false;
+  const kedaKinds = spec.triggers.every((t) => t.metricType === 'External' || isResourceMetric(t));
+  return kedaKinds && spec.triggers.some((t) => !isResourceMetric(t));
 }
 
 /** The minimum the HPA math uses: KEDA's generated HPA never has minReplicas 0. */

@@ -203,12 +203,28 @@ describe('applyEventGate', () => {
     });
     expect([g.override, g.reasons[0]?.code]).toEqual([null, 'NoScaleToZeroOnError']);
   });
+  const cpu = { type: 'resource', resource: 'cpu', target: { type: 'Utilization', value: 70 } };
+  const pods = {
+    name: 'qps',
+    type: 'prometheus',
+    metricType: 'Pods',
+    target: { type: 'AverageValue', value: 5 },
+  };
   it.each([
-    [{ minReplicas: 0, idleReplicas: null, event: { zeroTransitions: 'keda' } }, true, 1],
-    [{ minReplicas: 3, idleReplicas: 0, event: { zeroTransitions: 'keda' } }, true, 3],
-    [{ minReplicas: 2, idleReplicas: null, event: { zeroTransitions: 'keda' } }, false, 2],
-    [{ minReplicas: 0, idleReplicas: null, event: { zeroTransitions: 'hpa' } }, false, 0],
-  ] as const)('applies to %j: %s, HPA min %d', (bounds, applies, min) => {
-    expect([eventGateApplies(bounds), hpaMinReplicas(bounds)]).toEqual([applies, min]);
+    ['min 0, queue', { minReplicas: 0, triggers: [queue] }, true, 1],
+    ['idle 0 below min 3', { minReplicas: 3, idleReplicas: 0, triggers: [queue] }, true, 3],
+    ['min 2, no idle', { minReplicas: 2, triggers: [queue] }, false, 2],
+    [
+      'zeroTransitions hpa',
+      { minReplicas: 0, triggers: [queue], event: { zeroTransitions: 'hpa' } },
+      false,
+      0,
+    ],
+    ['cpu only', { minReplicas: 0, triggers: [cpu] }, false, 0],
+    ['cpu and queue', { minReplicas: 0, triggers: [cpu, queue] }, true, 1],
+    ['a Pods metric', { minReplicas: 0, triggers: [pods, queue] }, false, 0],
+  ])('%s: applies %s, HPA min %d', (_n, input, applies, min) => {
+    const s2 = spec(input);
+    expect([eventGateApplies(s2), hpaMinReplicas(s2)]).toEqual([applies, min]);
   });
 });

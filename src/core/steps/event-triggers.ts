@@ -42,7 +42,7 @@ export interface EventTriggersResult {
   /** The triggers the HPA math evaluates (cron removed; External replaced by the composite). */
   readonly triggers: readonly TriggerSpec[];
   readonly observation: Observation;
-  /** Per trigger of the spec: active (KEDA activation). */
+  /** Per External/cron trigger of the spec: active (KEDA activation). */
   readonly active: Readonly<Record<string, boolean>>;
   readonly state: ObjectState;
   readonly floors: readonly ScheduleFloor[];
@@ -60,7 +60,10 @@ export function evaluateEventTriggers(input: EventTriggersInput): EventTriggersR
   const active: Record<string, boolean> = {};
   const views: TriggerView[] = spec.triggers.map((t) => {
     const view = triggerView(t, input, floors);
-    active[t.name] = view.outcome !== null && 'isActive' in view.outcome && view.outcome.isActive;
+    // cpu/memory and other HPA metrics have no activation of their own: left to the HPA outcome.
+    if (view.outcome !== null) {
+      active[t.name] = 'isActive' in view.outcome && view.outcome.isActive;
+    }
     return view;
   });
   const composite = spec.event.scalingModifiers === null ? null : buildComposite(input);
