@@ -260,8 +260,8 @@ function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGate
   if (gate.override === null) {
     draft.reasons.push({
       step: 'activation',
-      code: 'ScaledToZero',
-      message: `every trigger is inactive: the target stays at ${draft.current} replicas`,
+      code: 'Inactive',
+      message: `no trigger is active: the target stays at ${draft.current} replicas`,
       replicas: draft.current,
     });
   }
