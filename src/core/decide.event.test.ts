@@ -3,30 +3,18 @@
  * cooldown then zero, failures → fallback after N, and a schedule window across a DST change.
  */
 import { describe, expect, it } from 'vitest';
+import { downReading, okReading, parsedSpec, queueTrigger } from './steps/event-fixtures.js';
 import { decide } from './decide.js';
 import { initialState, type MetricReading, type Observation, type ScalerState } from './model.js';
-import { parseSpec, type ScalerSpec } from './spec.js';
+import type { ScalerSpec } from './spec.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const s = 1000;
 
-function spec(input: Record<string, unknown>): ScalerSpec {
-  const r = parseSpec(input);
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '));
-  return r.value;
-}
-
-const queue = {
-  name: 'queue',
-  type: 'rabbitmq',
-  target: { type: 'AverageValue', value: 10 },
-  activation: 0,
-};
-const ok = (v: number): MetricReading => ({ status: 'ok', timestamp: t0, valuesMilli: [v * 1000] });
-const down: MetricReading = {
-  status: 'error',
-  error: { code: 'Down', message: 'connection refused', retryable: true },
-};
+const spec = parsedSpec;
+const queue = queueTrigger(10, 0);
+const ok = (v: number): MetricReading => okReading(v, t0);
+const down = downReading;
 
 function observe(current: number, reading: MetricReading | null): Observation {
   return {

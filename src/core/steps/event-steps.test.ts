@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { downReading, okReading, parsedSpec, queueTrigger } from './event-fixtures.js';
 import { initialState, type MetricReading, type Observation } from '../model.js';
-import { parseSpec, type ScalerSpec } from '../spec.js';
 import { applyEventFallback, readingFailed } from './event-fallback.js';
 import { applyEventGate, eventGateApplies, hpaMinReplicas } from './event-gate.js';
 import { evaluateEventTriggers } from './event-triggers.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 
-function spec(input: Record<string, unknown>): ScalerSpec {
-  const r = parseSpec(input);
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('; '));
-  return r.value;
-}
-
-const queue = {
-  name: 'queue',
-  type: 'rabbitmq',
-  target: { type: 'AverageValue', value: 5 },
-  activation: 2,
-};
-const ok = (v: number): MetricReading => ({ status: 'ok', timestamp: t0, valuesMilli: [v * 1000] });
-const down: MetricReading = {
-  status: 'error',
-  error: { code: 'Down', message: 'down', retryable: true },
-};
+const spec = parsedSpec;
+const queue = queueTrigger(5, 2);
+const ok = (v: number): MetricReading => okReading(v, t0);
+const down = downReading;
 const obs = (current: number, reading: MetricReading | undefined): Observation => ({
   currentReplicas: current,
   readyReplicas: current,
