@@ -37,6 +37,14 @@ describe('parseCron', () => {
       '@every 5m',
       'unsupported descriptor "@every 5m" (use @hourly, @daily, @weekly, @monthly or @yearly)',
     ],
+    [
+      '@constructor',
+      'unsupported descriptor "@constructor" (use @hourly, @daily, @weekly, @monthly or @yearly)',
+    ],
+    [
+      '0 0 * constructor *',
+      'month "constructor": "constructor" is not a non-negative number or a name',
+    ],
   ])('rejects %j: %s', (expr, error) => {
     expect(parseCron(expr)).toEqual({ ok: false, error });
   });

@@ -75,7 +75,12 @@ class CronSyntaxError extends Error {}
 /** Parses a cron expression; errors name the field and the offending text. */
 export function parseCron(source: string): CronResult<CronExpression> {
   const trimmed = source.trim();
-  const expanded = trimmed.startsWith('@') ? descriptors[trimmed.toLowerCase()] : trimmed;
+  const key = trimmed.toLowerCase();
+  const expanded = !trimmed.startsWith('@')
+    ? trimmed
+    : Object.hasOwn(descriptors, key)
+      ? descriptors[key]
+      : undefined;
   if (expanded === undefined) {
     return {
       ok: false,
@@ -167,7 +172,8 @@ function parseBounds(
 }
 
 function parseValue(text: string, b: Bounds, part: string): number {
-  const named = b.names?.[text.toLowerCase()];
+  const key = text.toLowerCase();
+  const named = b.names !== undefined && Object.hasOwn(b.names, key) ? b.names[key] : undefined;
   return named ?? parseNumber(text, b, part);
 }
 

@@ -45,6 +45,7 @@ describe('formula', () => {
     ['1 2', 'unexpected "2" at position 2'],
     ['', 'formula is empty'],
     ['f(1', 'expected "," or ")" at position 3, found end of formula'],
+    ['a constructor b', 'unexpected "constructor" at position 2'],
   ])('parse error for %j names the position', (src, message) => {
     const r = parseFormula(src);
     expect(r).toEqual({ ok: false, error: message });

@@ -170,7 +170,8 @@ class Parser {
     let left = this.unary();
     for (;;) {
       const t = this.peek;
-      const prec = t.type === 'num' ? undefined : precedence[t.text];
+      const prec =
+        t.type !== 'num' && Object.hasOwn(precedence, t.text) ? precedence[t.text] : undefined;
       if (prec === undefined || prec <= minPrec || t.type === 'end') return left;
       this.next();
       // `**` is right-associative; everything else is left-associative.
