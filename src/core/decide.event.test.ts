@@ -61,6 +61,11 @@ describe('decide with KEDA semantics', () => {
     ]);
     expect(replicasOf(rows)).toEqual([0, 1, 4]);
     expect(codesOf(rows)[0]).toContain('Inactive');
+    const atRest = decide(zeroable, observe(0, ok(0)), initialState(), t0);
+    expect(atRest.conditions.find((c) => c.type === 'ScalingActive')).toMatchObject({
+      status: 'False',
+      reason: 'ScalingDisabled',
+    });
     expect(codesOf(rows)[1]).toContain('Activated');
   });
 

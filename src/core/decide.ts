@@ -258,6 +258,15 @@ function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGate
     error: null,
   }));
   if (gate.override === null) {
+    draft.conditions = setCondition(
+      draft.conditions,
+      condition(
+        'ScalingActive',
+        false,
+        'ScalingDisabled',
+        `the target rests at ${draft.current} replicas until a trigger becomes active`,
+      ),
+    );
     draft.reasons.push({
       step: 'activation',
       code: 'Inactive',
