@@ -150,12 +150,3 @@ describe('decide', () => {
     expect(d.state.scaleUpEvents).toEqual([]);
   });
 });
-
-describe('decide with a kpa spec before the KPA decider lands', () => {
-  it('holds the current count, invalid', () => {
-    const d = decide(spec({ policy: 'kpa' }), cpuObservation(3, 900), initialState(), t0);
-    expect(d.desiredReplicas).toBe(3);
-    expect(d.valid).toBe(false);
-    expect(d.conditions.find((c) => c.type === 'ScalingActive')?.reason).toBe('PolicyNotAvailable');
-  });
-});
