@@ -40,9 +40,26 @@ import { normalize } from './steps/normalize.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 import { applyEventFallback } from './steps/event-fallback.js';
-import { applyEventGate, hpaMinReplicas, type EventGateResult } from './steps/event-gate.js';
+import { applyEventGate, hpaMinReplicas } from './steps/event-gate.js';
+import { applyEventFreeSteps, usesEventFeatures } from './steps/event-free.js';
 import { evaluateEventTriggers, type EventTriggersResult } from './steps/event-triggers.js';
 import { compositeMetricName } from './policy/event/modifiers.js';
+
+/** What (d) hands on: what (c), (e) and (g) read of the event steps, and the executor's verdict. */
+interface Prepared {
+  readonly event: EventView;
+  /** A count the executor writes directly (activation, zero/idle); null = the HPA path decides. */
+  readonly override: number | null;
+  /** The target rests at 0/idle with every trigger inactive: the HPA is off. */
+  readonly parked: boolean;
+}
+
+/** The parts of the event steps' result that the rest of `decide` reads. */
+type EventView = Pick<EventTriggersResult, 'floors' | 'active'> & {
+  readonly state: { readonly isActive: boolean };
+};
+
+const noFloors: EventTriggersResult['floors'] = [];
 
 /** The decision under construction; local to one `decide` call. */
 interface Draft {
@@ -108,7 +125,7 @@ function proposeTriggers(draft: Draft): TriggerEvaluation[] {
  * land on the fallback replica count. Then each trigger's activity, the scalingModifiers
  * composite and the cron windows (steps/event-*.ts).
  */
-function prepareEvent(draft: Draft): { event: EventTriggersResult; gate: EventGateResult } {
+function prepareEvent(draft: Draft): Prepared {
   const { spec, now } = draft;
   const fallback = applyEventFallback({
     spec,
@@ -142,11 +159,33 @@ function prepareEvent(draft: Draft): { event: EventTriggersResult; gate: EventGa
   draft.state = gate.state;
   draft.reasons.push(...gate.reasons);
   for (const c of gate.conditions) draft.conditions = setCondition(draft.conditions, c);
-  return { event, gate };
+  return { event, override: gate.override, parked: gate.parked };
+}
+
+/**
+ * (d) and (f) for a spec that uses no KEDA feature (steps/event-free.ts): the same effects on the
+ * state and the trigger activity, without building the fallback observation, the trigger views
+ * and the executor's conditions that such a spec never uses. The HPA sees the spec and the
+ * observation as they are (what the full steps pass on is equal to them field by field).
+ */
+function prepareEventFree(draft: Draft): Prepared {
+  const result = applyEventFreeSteps({
+    spec: draft.spec,
+    observation: draft.observation,
+    state: draft.state,
+    current: draft.current,
+    now: draft.now,
+  });
+  draft.state = result.state;
+  return {
+    event: { floors: noFloors, active: result.active, state: { isActive: result.isActive } },
+    override: null,
+    parked: false,
+  };
 }
 
 /** (g) cron windows: an active window floors the count at its desiredReplicas. */
-function applyScheduleFloors(draft: Draft, event: EventTriggersResult, desired: number): number {
+function applyScheduleFloors(draft: Draft, event: EventView, desired: number): number {
   let floored = desired;
   for (const f of event.floors) {
     if (!f.active || f.replicas <= floored) continue;
@@ -222,7 +261,7 @@ function concludeEarly(
 function recordTriggers(
   draft: Draft,
   evaluations: readonly TriggerEvaluation[],
-  event: EventTriggersResult,
+  event: EventView,
 ): void {
   draft.triggers = evaluations.map((e) => ({
     ...e.outcome,
@@ -258,7 +297,8 @@ function decideTargetTracking(draft: Draft): Decision {
  * KEDA's executor wrote the count itself (activation from 0/idle, zero/idle after the cooldown),
  * or the target rests at 0/idle with every trigger inactive: the HPA math does not run.
  */
-function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGateResult): Decision {
+function concludeEvent(draft: Draft, prepared: Prepared): Decision {
+  const { event, override } = prepared;
   draft.triggers = draft.spec.triggers.map((t) => ({
     name: t.name,
     type: t.type,
@@ -267,7 +307,7 @@ function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGate
     active: event.active[t.name] ?? false,
     error: null,
   }));
-  if (gate.override === null) {
+  if (override === null) {
     draft.conditions = setCondition(
       draft.conditions,
       condition(
@@ -284,7 +324,7 @@ function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGate
       replicas: draft.current,
     });
   }
-  return conclude(draft, gate.override ?? draft.current);
+  return conclude(draft, override ?? draft.current);
 }
 
 /** With only cron triggers the HPA sees no metric above 0: its minimum, then the floors. */
@@ -309,17 +349,11 @@ function combineTriggers(draft: Draft, evaluations: readonly TriggerEvaluation[]
   });
 }
 
-/** Decides the replica count for one tick. Pure: time comes in as `now`, state goes out. */
-export function decide(
-  spec: ScalerSpec,
-  observation: Observation,
-  state: ScalerState,
-  now: number,
-): Decision {
-  if (spec.policy === 'kpa') return decideKpa(spec, observation, state, now);
-  const draft = begin(spec, observation, state, now); // (a)
-  const { event, gate } = prepareEvent(draft); // (d) KEDA fallback, activity, (f) executor
-  if (gate.override !== null || gate.parked) return concludeEvent(draft, event, gate);
+/** (b)–(j) once (d)/(f) have run; shared by `decide` and `decideWithEventSteps`. */
+function decideAfterEvent(draft: Draft, prepared: Prepared): Decision {
+  const { spec, now } = draft;
+  if (prepared.override !== null || prepared.parked) return concludeEvent(draft, prepared);
+  const { event } = prepared;
   const early = hpaEarlyExit(draft.current, draft.hpaSpec.minReplicas, spec.maxReplicas); // (b)
   if (early !== null) return concludeEarly(draft, early);
   if (spec.policy === 'target-tracking') return decideTargetTracking(draft);
@@ -355,3 +389,36 @@ export function decide(
   draft.state = { ...draft.state, recommendations: normalized.recommendations };
   return conclude(draft, normalized.replicas); // (j)
 }
+
+interface DecideInput {
+  readonly spec: ScalerSpec;
+  readonly observation: Observation;
+  readonly state: ScalerState;
+  readonly now: number;
+}
+
+function decideBy(input: DecideInput, prepare: (draft: Draft) => Prepared): Decision {
+  const { spec, observation, state, now } = input;
+  if (spec.policy === 'kpa') return decideKpa(spec, observation, state, now);
+  const draft = begin(spec, observation, state, now); // (a)
+  return decideAfterEvent(draft, prepare(draft)); // (d), (f), then (b)–(j)
+}
+
+/** Decides the replica count for one tick. Pure: time comes in as `now`, state goes out. */
+export function decide(
+  spec: ScalerSpec,
+  observation: Observation,
+  state: ScalerState,
+  now: number,
+): Decision {
+  // (d) KEDA fallback, activity, (f) executor; the fast path when the spec uses none of them.
+  const prepare = usesEventFeatures(spec) ? prepareEvent : prepareEventFree;
+  return decideBy({ spec, observation, state, now }, prepare);
+}
+
+/**
+ * `decide` with every KEDA step run in full, even for a spec that uses no KEDA feature: the
+ * reference the event-free fast path is checked against (steps/event-free.test.ts). Same result.
+ */
+export const decideWithEventSteps: typeof decide = (spec, observation, state, now) =>
+  decideBy({ spec, observation, state, now }, prepareEvent);

@@ -49,7 +49,8 @@ export interface EventTriggersResult {
   readonly reasons: readonly Reason[];
 }
 
-function sumValue(reading: MetricReading | undefined): number {
+/** The summed value of a reading's series (0 for a missing or failed reading). */
+export function sumValue(reading: MetricReading | undefined): number {
   if (reading === undefined || reading.status === 'error') return 0;
   return (reading.valuesMilli ?? []).reduce((a, b) => a + b, 0) / 1000;
 }
