@@ -6,6 +6,7 @@
  */
 import type { PodInfo, PodSample } from '../../model.js';
 import type { Tolerance } from '../../steps/tolerance.js';
+import { alignedResourceReplicas } from './aligned.js';
 import { proposeDirect, proposeWithCorrection } from './correction.js';
 import { groupPods, type PodGroups } from './group-pods.js';
 import { customPodMetrics, resourcePodMetrics, type PodMetrics } from './pod-metrics.js';
@@ -95,6 +96,15 @@ function firstTimestamp(samples: readonly PodSample[]): number {
  * usage over 2000m requests each, target 30 % → U = 50, ratio 1.67 → ceil(1.67 × 3) = 5.
  */
 export function getResourceReplicas(
+  input: PodMetricInput,
+  scope: ResourceScope & { readonly targetUtilization: number },
+): CalcResult<UtilizationProposal> {
+  // The common tick (one sample per pod, no correction pass) without maps: aligned.ts.
+  return alignedResourceReplicas(input, scope) ?? generalResourceReplicas(input, scope);
+}
+
+/** `getResourceReplicas` through the maps and sets of upstream's algorithm, for any input. */
+export function generalResourceReplicas(
   input: PodMetricInput,
   scope: ResourceScope & { readonly targetUtilization: number },
 ): CalcResult<UtilizationProposal> {

@@ -31,10 +31,20 @@ export interface GroupPodsOptions {
  *   (start + readinessDelay > lastTransitionTime, strictly).
  */
 function cpuUnready(pod: PodInfo, metric: PodMetric, opts: GroupPodsOptions): boolean {
+  return cpuSampleUnready(pod, metric.timestamp, metric.windowMs, opts);
+}
+
+/** `cpuUnready` from a sample's time and window (epoch ms, ms). */
+export function cpuSampleUnready(
+  pod: PodInfo,
+  timestamp: number,
+  windowMs: number,
+  opts: Omit<GroupPodsOptions, 'resource'>,
+): boolean {
   const ready = pod.ready;
   if (ready === null || pod.startTime === null) return true;
   if (pod.startTime + opts.cpuInitializationPeriodMs > opts.now) {
-    return !ready.status || metric.timestamp < ready.lastTransitionTime + metric.windowMs;
+    return !ready.status || timestamp < ready.lastTransitionTime + windowMs;
   }
   return !ready.status && pod.startTime + opts.initialReadinessDelayMs > ready.lastTransitionTime;
 }

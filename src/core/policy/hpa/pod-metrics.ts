@@ -18,7 +18,7 @@ export interface PodMetric {
 export type PodMetrics = Map<string, PodMetric>;
 
 /** Sum of a resource sample's containers; null when a container lacks usage or none is listed. */
-function podUsage(sample: PodSample): number | null {
+export function podUsage(sample: PodSample): number | null {
   const containers = sample.containers ?? [];
   if (containers.length === 0) return null;
   let sum = 0;
@@ -30,7 +30,7 @@ function podUsage(sample: PodSample): number | null {
 }
 
 /** One container's usage; null when the container is absent or has no usage. */
-function containerUsage(sample: PodSample, container: string): number | null {
+export function containerUsage(sample: PodSample, container: string): number | null {
   const found = (sample.containers ?? []).find((c) => c.name === container);
   return found?.usageMilli ?? null;
 }

@@ -52,7 +52,8 @@ function sumRequests(pod: PodInfo, resource: keyof ResourceQuantities): number |
   return sum;
 }
 
-function podRequest(pod: PodInfo, opts: RequestsOptions): number | string {
+/** One pod's request: the container's, the pod-level one, or the containers' sum. */
+export function podRequest(pod: PodInfo, opts: RequestsOptions): number | string {
   if (opts.container !== null) return containerRequest(pod, opts, opts.container);
   const podLevel = pod.podRequests === undefined ? null : request(pod.podRequests, opts.resource);
   if (opts.podLevelResources && podLevel !== null) return podLevel;
