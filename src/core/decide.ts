@@ -44,6 +44,7 @@ import { applyEventGate, hpaMinReplicas } from './steps/event-gate.js';
 import { applyEventFreeSteps, usesEventFeatures } from './steps/event-free.js';
 import { evaluateEventTriggers, type EventTriggersResult } from './steps/event-triggers.js';
 import { compositeMetricName } from './policy/event/modifiers.js';
+import { copyState, type WorkingState } from './state-copy.js';
 
 /** What (d) hands on: what (c), (e) and (g) read of the event steps, and the executor's verdict. */
 interface Prepared {
@@ -73,7 +74,8 @@ interface Draft {
   readonly reasons: Reason[];
   conditions: Condition[];
   triggers: readonly TriggerOutcome[];
-  state: ScalerState;
+  /** This call's own copy of the state (state-copy.ts): steps write its fields in place. */
+  state: WorkingState;
   valid: boolean;
 }
 
@@ -92,11 +94,12 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
       condition('AbleToScale', true, 'SucceededGetScale', "the target's current scale was read"),
     ],
     triggers: [],
-    state: { ...state, createdAt: state.createdAt ?? now },
+    state: copyState(state),
     valid: true,
   };
+  draft.state.createdAt = state.createdAt ?? now;
   if (state.recommendations === null) {
-    draft.state = { ...draft.state, recommendations: [{ replicas: current, timestamp: now }] };
+    draft.state.recommendations = [{ replicas: current, timestamp: now }];
     draft.reasons.push({
       step: 'history',
       code: 'HistorySeeded',
@@ -133,7 +136,7 @@ function prepareEvent(draft: Draft): Prepared {
     health: draft.state.triggerHealth,
     now,
   });
-  draft.state = { ...draft.state, triggerHealth: fallback.health };
+  draft.state.triggerHealth = fallback.health;
   draft.reasons.push(...fallback.reasons);
   const failures = Object.fromEntries(
     Object.entries(fallback.health).map(([k, v]) => [k, v.failures]),
@@ -156,7 +159,8 @@ function prepareEvent(draft: Draft): Prepared {
     fallbackActive: spec.fallback !== null && fallback.beyond.length > 0,
     now,
   });
-  draft.state = gate.state;
+  // The gate hands back the state it was given, or a copy with lastActiveTime refreshed.
+  if (gate.state !== draft.state) draft.state.lastActiveTime = gate.state.lastActiveTime;
   draft.reasons.push(...gate.reasons);
   for (const c of gate.conditions) draft.conditions = setCondition(draft.conditions, c);
   return { event, override: gate.override, parked: gate.parked };
@@ -174,9 +178,9 @@ function prepareEventFree(draft: Draft): Prepared {
     observation: draft.observation,
     state: draft.state,
     current: draft.current,
-    now: draft.now,
   });
-  draft.state = result.state;
+  draft.state.triggerHealth = result.triggerHealth;
+  if (result.lastActiveTimeRefreshed) draft.state.lastActiveTime = draft.now;
   return {
     event: { floors: noFloors, active: result.active, state: { isActive: result.isActive } },
     override: null,
@@ -289,7 +293,7 @@ function decideTargetTracking(draft: Draft): Decision {
   const { spec, observation, now } = draft;
   const result = targetTracking(spec, observation, draft.state.targetTracking ?? null, now);
   draft.reasons.push(...result.reasons);
-  draft.state = { ...draft.state, targetTracking: result.state };
+  draft.state.targetTracking = result.state;
   return conclude(draft, result.replicas);
 }
 
@@ -386,7 +390,7 @@ function decideAfterEvent(draft: Draft, prepared: Prepared): Decision {
   }); // (i)
   draft.reasons.push(...normalized.reasons);
   for (const c of normalized.conditions) draft.conditions = setCondition(draft.conditions, c);
-  draft.state = { ...draft.state, recommendations: normalized.recommendations };
+  draft.state.recommendations = normalized.recommendations;
   return conclude(draft, normalized.replicas); // (j)
 }
 

@@ -83,8 +83,8 @@ describe('applyEventFreeSteps', () => {
     lastActiveTime: t0 - 60_000,
     triggerHealth: { queue: { failures: 2 }, gone: { failures: 7 } },
   };
-  const observe = (reading: MetricReading | undefined, current = 3): Observation => ({
-    currentReplicas: current,
+  const observe = (reading: MetricReading | undefined): Observation => ({
+    currentReplicas: 3,
     pods: [],
     metrics: reading === undefined ? {} : { queue: reading },
   });
@@ -94,54 +94,54 @@ describe('applyEventFreeSteps', () => {
   };
   it.each([
     // value > activation 2: active; a success resets the count; lastActiveTime refreshed
-    { label: 'active', reading: valueReading([2_001], t0), active: true, failures: 0, last: t0 },
+    { label: 'active', reading: valueReading([2_001], t0), current: 3, active: true, failures: 0 },
     // value = activation: inactive (strictly above is needed); lastActiveTime kept
-    {
-      label: 'at the threshold',
-      reading: valueReading([2_000], t0),
-      active: false,
-      failures: 0,
-      last: t0 - 60_000,
-    },
+    { label: 'at the threshold', reading: valueReading([2_000], t0), current: 3, failures: 0 },
     // a failed read: counted, never active, and the object is in error: lastActiveTime kept
-    { label: 'failed', reading: failedRead, active: false, failures: 3, last: t0 - 60_000 },
-    { label: 'missing', reading: undefined, active: false, failures: 3, last: t0 - 60_000 },
-    {
-      label: 'negative',
-      reading: valueReading([-1], t0),
-      active: false,
-      failures: 3,
-      last: t0 - 60_000,
-    },
-  ])('$label', ({ reading, active, failures, last }) => {
-    const r = applyEventFreeSteps({
-      spec,
-      observation: observe(reading),
-      state,
-      current: 3,
-      now: t0,
+    { label: 'failed', reading: failedRead, current: 3, failures: 3 },
+    { label: 'missing', reading: undefined, current: 3, failures: 3 },
+    { label: 'negative', reading: valueReading([-1], t0), current: 3, failures: 3 },
+  ])('$label', ({ reading, current, active = false, failures }) => {
+    const r = applyEventFreeSteps({ spec, observation: observe(reading), state, current });
+    expect(r).toEqual({
+      active: { queue: active },
+      isActive: active,
+      triggerHealth: { queue: { failures } },
+      lastActiveTimeRefreshed: active,
     });
-    expect(r.active).toEqual({ queue: active });
-    expect(r.isActive).toBe(active);
-    expect(r.state.triggerHealth).toEqual({ queue: { failures } });
-    expect(r.state.lastActiveTime).toBe(last);
   });
 
-  it('counts cpu/memory-only objects as active unless a trigger failed', () => {
-    const cpuOnly = parse({ minReplicas: 1, triggers: [cpu] });
-    const r = applyEventFreeSteps({
-      spec: cpuOnly,
-      observation: observe(undefined),
-      state,
+  it.each([
+    // every trigger is cpu/memory: always active, so lastActiveTime is refreshed ...
+    { label: 'cpu only', triggers: [cpu], reading: undefined, current: 3, refreshed: true },
+    // ... but a failed External read makes the object inactive-with-error: kept
+    { label: 'cpu and a failed queue', triggers: [cpu, queue], reading: failedRead, current: 3 },
+    // an active object with a failing trigger refreshes only when activating from 0
+    {
+      label: 'active at 0 beside a failed trigger',
+      triggers: [queue, { ...queue, name: 'other' }],
+      reading: valueReading([5_000], t0),
+      current: 0,
+      refreshed: true,
+    },
+    {
+      label: 'active at 3 beside a failed trigger',
+      triggers: [queue, { ...queue, name: 'other' }],
+      reading: valueReading([5_000], t0),
       current: 3,
-      now: t0,
-    });
-    expect(r).toEqual({
-      active: {},
-      isActive: true,
-      state: { ...state, triggerHealth: {}, lastActiveTime: t0 },
-    });
-  });
+    },
+  ])(
+    '$label: lastActiveTime refreshed = $refreshed',
+    ({ triggers, reading, current, refreshed = false }) => {
+      const r = applyEventFreeSteps({
+        spec: parse({ minReplicas: 1, triggers }),
+        observation: observe(reading),
+        state,
+        current,
+      });
+      expect(r.lastActiveTimeRefreshed).toBe(refreshed);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -46,12 +46,13 @@ export interface EventFreeInput {
   readonly observation: Observation;
   readonly state: ScalerState;
   readonly current: number;
-  readonly now: number;
 }
 
 export interface EventFreeResult {
-  /** The state with `triggerHealth` (and, when refreshed, `lastActiveTime`) updated. */
-  readonly state: ScalerState;
+  /** The new `state.triggerHealth`: consecutive failures of each External trigger. */
+  readonly triggerHealth: Readonly<Record<string, TriggerHealth>>;
+  /** KEDA's lastActiveTime becomes now (written after triggerHealth, as the full steps do). */
+  readonly lastActiveTimeRefreshed: boolean;
   /** Per External trigger: active (KEDA activation). */
   readonly active: Readonly<Record<string, boolean>>;
   /** The object's activity (`scaledObjectState`). */
@@ -84,18 +85,15 @@ function tallyEventTrigger(t: TriggerSpec, input: EventFreeInput, tally: Tally):
 
 /** The event steps' effects for an event-free spec (see the module comment). */
 export function applyEventFreeSteps(input: EventFreeInput): EventFreeResult {
-  const { spec, state } = input;
+  const { spec } = input;
   const tally: Tally = { health: {}, active: {}, isError: false, anyActive: false };
   for (const t of spec.triggers) if (isEventTrigger(t)) tallyEventTrigger(t, input, tally);
   const allResource =
     spec.triggers.length > 0 && spec.triggers.every((t) => isResourceTrigger(viewType(t)));
   const isActive = tally.anyActive || (allResource && !tally.isError);
-  const refreshed = isActive && (input.current === 0 || !tally.isError);
   return {
-    // Key order as the full steps leave it: triggerHealth is written before lastActiveTime.
-    state: refreshed
-      ? { ...state, triggerHealth: tally.health, lastActiveTime: input.now }
-      : { ...state, triggerHealth: tally.health },
+    triggerHealth: tally.health,
+    lastActiveTimeRefreshed: isActive && (input.current === 0 || !tally.isError),
     active: tally.active,
     isActive,
   };
