@@ -27,6 +27,7 @@ import type {
   TriggerOutcome,
   TriggerSpec,
 } from '../../model.js';
+import { copyState, type WorkingState } from '../../state-copy.js';
 import { recordSample, windowAverage } from '../../window.js';
 import { createDecider } from './create.js';
 import { gateScaleToZero } from './idle.js';
@@ -109,14 +110,22 @@ function initialKpaState(spec: ScalerSpec, observation: Observation, now: number
   };
 }
 
-/** The decision under construction. */
+/** A KpaState that one decision owns and writes in place. */
+type WorkingKpa = { -readonly [K in keyof KpaState]: KpaState[K] };
+
+/**
+ * The decision under construction. `kpa` is this call's own copy of the KPA state, made once in
+ * `newDraft`: the steps write its fields in place, which leaves the same keys in the same order
+ * as spreading a new object per step would (an existing key keeps its place), without V8's slow
+ * clone of objects holding epoch-ms numbers (see state-copy.ts) four times a tick.
+ */
 interface Draft {
   readonly spec: ScalerSpec;
   readonly observation: Observation;
   readonly now: number;
   readonly reasons: Reason[];
   readonly conditions: Condition[];
-  kpa: KpaState;
+  readonly kpa: WorkingKpa;
 }
 
 /** (b) Stable and panic averages; null when the stable window holds no data (ErrNoData). */
@@ -125,7 +134,7 @@ function observe(draft: Draft, reading: Reading): Observed | null {
   const stableMs = k.stableWindowSeconds * 1000;
   if (reading.ok) {
     const sample = { timestamp: draft.now, value: reading.value };
-    draft.kpa = { ...draft.kpa, samples: recordSample(draft.kpa.samples, sample, stableMs) };
+    draft.kpa.samples = recordSample(draft.kpa.samples, sample, stableMs);
   }
   const stable = windowAverage(draft.kpa.samples, draft.now, stableMs);
   const panicS = panicWindowSeconds(k.stableWindowSeconds, k.panicWindowPercentage);
@@ -185,7 +194,7 @@ function outcome(
 function finish(
   draft: Draft,
   desired: number,
-  extra: { valid: boolean; triggers: TriggerOutcome[]; state: ScalerState },
+  extra: { valid: boolean; triggers: TriggerOutcome[]; state: WorkingState },
 ): Decision {
   const current = draft.observation.currentReplicas;
   draft.reasons.push({
@@ -203,12 +212,16 @@ function finish(
     reasons: draft.reasons,
     conditions: draft.conditions,
     triggers: extra.triggers,
-    state: {
-      ...extra.state,
-      kpa: draft.kpa,
-      lastScaleTime: desired === current ? extra.state.lastScaleTime : draft.now,
-    },
+    state: recordKpa(extra.state, draft, desired !== current),
   };
+}
+
+/** The decision's state: `{ ...state, kpa, lastScaleTime }`, written into this call's copy. */
+function recordKpa(state: WorkingState, draft: Draft, rescaled: boolean): ScalerState {
+  state.kpa = draft.kpa;
+  // Written even when kept, so a state without the key gains it as the spread gave it.
+  state.lastScaleTime = rescaled ? draft.now : state.lastScaleTime;
+  return state;
 }
 
 const cond = (type: string, ok: boolean, reason: string, message: string): Condition => ({
@@ -226,7 +239,7 @@ function bound(draft: Draft, desired: number): number {
   const { spec } = draft;
   const initial = spec.kpa.initialScale;
   const reached = draft.kpa.initialScaleReached || readyPods(draft.observation) >= initial;
-  draft.kpa = { ...draft.kpa, initialScaleReached: reached };
+  draft.kpa.initialScaleReached = reached;
   const min = initial > 1 && !reached ? Math.max(spec.minReplicas, initial) : spec.minReplicas;
   const bounded = Math.min(Math.max(desired, min), spec.maxReplicas);
   if (bounded !== desired) {
@@ -254,7 +267,7 @@ function gate(draft: Draft, bounded: number): number {
     gracePeriodSeconds: spec.kpa.scaleToZeroGracePeriodSeconds,
     podRetentionSeconds: spec.kpa.scaleToZeroPodRetentionSeconds,
   });
-  draft.kpa = { ...draft.kpa, ...idle.state };
+  Object.assign(draft.kpa, idle.state);
   if (idle.code !== 'Active') {
     draft.reasons.push({
       step: 'scale-to-zero',
@@ -275,7 +288,7 @@ function newDraft(spec: ScalerSpec, observation: Observation, kpa: KpaState, now
     conditions: [
       cond('AbleToScale', true, 'SucceededGetScale', "the target's current scale was read"),
     ],
-    kpa,
+    kpa: { ...kpa },
   };
 }
 
@@ -283,7 +296,7 @@ function newDraft(spec: ScalerSpec, observation: Observation, kpa: KpaState, now
 function hold(
   draft: Draft,
   why: string,
-  extra: { triggers: TriggerOutcome[]; state: ScalerState },
+  extra: { triggers: TriggerOutcome[]; state: WorkingState },
 ): Decision {
   const current = draft.observation.currentReplicas;
   const message = `no valid decision (${why}): hold ${current} replicas`;
@@ -299,7 +312,8 @@ export function decideKpa(
   state: ScalerState,
   now: number,
 ): Decision {
-  const base: ScalerState = { ...state, createdAt: state.createdAt ?? now };
+  const base = copyState(state);
+  base.createdAt = state.createdAt ?? now;
   const [trigger, ...ignored] = spec.triggers;
   if (trigger === undefined) {
     const draft = newDraft(
@@ -336,7 +350,7 @@ export function decideKpa(
     readyPods: readyPods(observation),
     observed,
   });
-  draft.kpa = { ...draft.kpa, ...step.state };
+  Object.assign(draft.kpa, step.state); // = { ...draft.kpa, ...step.state }
   if ('invalid' in step) {
     return hold(draft, step.invalid, {
       triggers: [outcome(trigger, reading, null, null)],

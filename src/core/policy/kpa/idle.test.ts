@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gateScaleToZero, type IdleInput } from './idle.js';
+import { gateScaleToZero, isoTime, type IdleInput } from './idle.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const at = (seconds: number): number => t0 + seconds * 1000;
@@ -81,5 +82,31 @@ describe('gateScaleToZero', () => {
       code,
       state: { activeSince, inactiveSince },
     });
+  });
+});
+
+describe('isoTime', () => {
+  it.each([
+    0,
+    t0,
+    Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+    Date.UTC(2000, 1, 29),
+    Date.UTC(2100, 2, 1),
+    Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+    // through Date: before 1970, after 9999, fractions
+    -1,
+    Date.UTC(10_000, 0, 1),
+    t0 + 0.5,
+  ])('%d as Date#toISOString gives it', (ms) => {
+    expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+  });
+
+  it('equals Date#toISOString on any instant from 1970 to 9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
