@@ -138,9 +138,11 @@ function prepareEvent(draft: Draft): Prepared {
   });
   draft.state.triggerHealth = fallback.health;
   draft.reasons.push(...fallback.reasons);
-  const failures = Object.fromEntries(
-    Object.entries(fallback.health).map(([k, v]) => [k, v.failures]),
-  );
+  // Only a scalingModifiers formula reads the failure counts (formulaInputs): not built otherwise.
+  const failures =
+    spec.event.scalingModifiers === null
+      ? {}
+      : Object.fromEntries(Object.entries(fallback.health).map(([k, v]) => [k, v.failures]));
   const event = evaluateEventTriggers({
     spec,
     observation: fallback.observation,
@@ -267,25 +269,45 @@ function recordTriggers(
   evaluations: readonly TriggerEvaluation[],
   event: EventView,
 ): void {
-  draft.triggers = evaluations.map((e) => ({
-    ...e.outcome,
-    active:
-      e.outcome.name === compositeMetricName
-        ? event.state.isActive
-        : (event.active[e.outcome.name] ?? e.outcome.active),
-  }));
+  draft.triggers = evaluations.map((e) => withActivity(e.outcome, event));
   for (const e of evaluations) {
     const o = e.outcome;
-    draft.reasons.push({
-      step: `trigger:${o.name}`,
-      code: e.failureReason ?? 'Proposal',
-      message:
-        o.replicas === null
-          ? `trigger "${o.name}" failed: ${o.error?.message ?? 'unknown error'}`
-          : `trigger "${o.name}" reads ${o.value ?? 'n/a'} and proposes ${o.replicas} replicas`,
-      ...(o.replicas === null ? {} : { replicas: o.replicas }),
-    });
+    const step = `trigger:${o.name}`;
+    const code = e.failureReason ?? 'Proposal';
+    // Two literals rather than a spread of a conditional object (same keys, same order).
+    draft.reasons.push(
+      o.replicas === null
+        ? {
+            step,
+            code,
+            message: `trigger "${o.name}" failed: ${o.error?.message ?? 'unknown error'}`,
+          }
+        : {
+            step,
+            code,
+            message: `trigger "${o.name}" reads ${o.value ?? 'n/a'} and proposes ${o.replicas} replicas`,
+            replicas: o.replicas,
+          },
+    );
   }
+}
+
+/**
+ * `{ ...outcome, active }` with KEDA's activity, written as a literal: V8 clones objects holding
+ * fractional numbers (a metric value) through its slow path. `satisfies Required<...>` makes a new
+ * TriggerOutcome field a compile error here until it is copied too.
+ */
+function withActivity(o: TriggerOutcome, event: EventView): TriggerOutcome {
+  const active =
+    o.name === compositeMetricName ? event.state.isActive : (event.active[o.name] ?? o.active);
+  return {
+    name: o.name,
+    type: o.type,
+    replicas: o.replicas,
+    value: o.value,
+    active,
+    error: o.error,
+  } satisfies Required<TriggerOutcome>;
 }
 
 /** `policy: target-tracking`: the alarm-based policy replaces (c)–(i); (j) records as usual. */

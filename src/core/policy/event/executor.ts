@@ -163,7 +163,17 @@ export function requestScale(input: RequestScaleInput): RequestScaleResult {
     !input.isActive && annotationFlag(input.object.annotations, annotationNames.forceActivation);
   const active = input.isActive || forced;
   const step = active ? activeStep(input) : inactiveStep(input);
-  return { ...step, conditions: { ...conditions, ...stepConditions(step.action, active, forced) } };
+  // `conditions` is this call's own object (baseConditions): writing the step's conditions into
+  // it equals `{ ...conditions, ...stepConditions }`, and the literal equals `{ ...step,
+  // conditions }`, without V8's generic object merges (a third of a KEDA tick).
+  setStepConditions(conditions, { action: step.action, active, forced });
+  return {
+    scaleTo: step.scaleTo,
+    action: step.action,
+    lastActiveTimeSet: step.lastActiveTimeSet,
+    message: step.message,
+    conditions,
+  } satisfies Required<RequestScaleResult>;
 }
 
 function baseConditions(input: RequestScaleInput): ExecutorConditions {
@@ -175,18 +185,17 @@ function baseConditions(input: RequestScaleInput): ExecutorConditions {
   return conditions;
 }
 
-function stepConditions(
-  action: ExecutorAction,
-  active: boolean,
-  forced: boolean,
-): ExecutorConditions {
-  const out: ExecutorConditions = {};
+/** Writes the step's Ready (on trigger errors) and Active conditions, in that order. */
+function setStepConditions(
+  out: ExecutorConditions,
+  step: { readonly action: ExecutorAction; readonly active: boolean; readonly forced: boolean },
+): void {
+  const { action, active, forced } = step;
   if (action === 'PartialTriggerError') out.Ready = conditionTexts.partial;
   if (action === 'TriggerError') out.Ready = conditionTexts.triggerError;
   if (active) out.Active = forced ? conditionTexts.forced : conditionTexts.active;
   else
     out.Active = action === 'CooldownPending' ? conditionTexts.cooldown : conditionTexts.notActive;
-  return out;
 }
 
 type Step = Omit<RequestScaleResult, 'conditions'>;
