@@ -61,6 +61,7 @@ describe('policyController', () => {
     expect(first.pods[0]).toEqual({
       name: 'pod-0',
       phase: 'Running',
+      deleted: false,
       startTime: t0 - 86_400_000,
       containers: [{ name: 'app', requests: { cpu: 1000 } }],
       ready: { status: true, lastTransitionTime: t0 - 86_400_000 + 60_000 },

@@ -63,12 +63,27 @@ interface PodPair {
   readonly ready: PodInfo;
 }
 
+/**
+ * A pod as it starts and once ready. Both are built with every PodInfo field the core reads, in
+ * the order `core/fixtures.ts` uses (`deleted: false` is the same as leaving it out): pods of one
+ * shape keep the engine's property accesses monomorphic, in production-like runs mixing sources.
+ */
+function pod(name: string, startMs: number, ready: PodInfo['ready']): PodInfo {
+  return {
+    name,
+    phase: 'Running',
+    deleted: false,
+    startTime: startMs,
+    ready,
+    containers: requests,
+  };
+}
+
 function podPair(id: number, startMs: number, readyAtMs: number): PodPair {
   const name = `pod-${id}`;
-  const base = { name, phase: 'Running' as const, startTime: startMs, containers: requests };
   return {
-    starting: { ...base, ready: { status: false, lastTransitionTime: startMs } },
-    ready: { ...base, ready: { status: true, lastTransitionTime: readyAtMs } },
+    starting: pod(name, startMs, { status: false, lastTransitionTime: startMs }),
+    ready: pod(name, startMs, { status: true, lastTransitionTime: readyAtMs }),
   };
 }
 
