@@ -207,7 +207,22 @@ export function policyController(options: PolicyControllerOptions): Controller {
   let state = initialState();
   let anyValid = false;
   let firstProblem: string | null = null;
+  let last: { readonly pods: PodInfo[]; readonly lastId: number; readonly ready: number } | null =
+    null;
   const podsOf = (context: StepContext): PodInfo[] => {
+    const { ids, ready } = context.cluster;
+    // Most steps hold the same replicas as the step before. Replica ids are fresh serials
+    // appended at the end and removal cuts the end, so the same count ending in the same id is
+    // the same list: with the same ready count, the same pods (the array is never mutated).
+    const lastId = ids[ids.length - 1] ?? -1;
+    if (last?.pods.length === ids.length && last.lastId === lastId && last.ready === ready) {
+      return last.pods;
+    }
+    const pods = buildPods(context);
+    last = { pods, lastId, ready };
+    return pods;
+  };
+  const buildPods = (context: StepContext): PodInfo[] => {
     const { ids, startMs, readyAtMs, ready } = context.cluster;
     const pods: PodInfo[] = new Array<PodInfo>(ids.length);
     for (let i = 0; i < ids.length; i++) {
