@@ -82,6 +82,24 @@ describe('policyController', () => {
     });
   });
 
+  it('lists the replicas the cluster holds at every step, whether or not they changed', () => {
+    // 3 → 5 (2 start) → 3 (the 2 go) → 5 at 30 s (2 new ones, ready at 90 s = step 6) → held.
+    const seen = run(cpu, [5, 3, 5, 5, 5, 5, 5, 5, 5, 5], 3);
+    const view = seen.map(({ obs }) =>
+      obs.pods.map((p) => `${p.name}${p.ready?.status === true ? '' : '?'}`).join(' '),
+    );
+    expect(view.slice(0, 8)).toEqual([
+      'pod-0 pod-1 pod-2',
+      'pod-0 pod-1 pod-2 pod-3? pod-4?',
+      'pod-0 pod-1 pod-2',
+      'pod-0 pod-1 pod-2 pod-5? pod-6?',
+      'pod-0 pod-1 pod-2 pod-5? pod-6?',
+      'pod-0 pod-1 pod-2 pod-5? pod-6?',
+      'pod-0 pod-1 pod-2 pod-5 pod-6',
+      'pod-0 pod-1 pod-2 pod-5 pod-6',
+    ]);
+  });
+
   it('gives every ready pod u × 1000 m and starting pods 0 m, stamped with the scrape time', () => {
     const seen = run(cpu, [20, 22, 22, 22, 22, 22, 22, 22, 22, 22], 20);
     // Step 2 sees scrapes 0 and 1: 180 req/s on 20 ready × 10 req/s ⇒ u = 0.9 ⇒ 900 m.
