@@ -45,6 +45,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 export TIDE_SERVICES_DIR="${TIDE_SERVICES_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tide-services.XXXXXX")}"
+# Servers that drop root (postgres, mysql, rabbitmq users) must reach their data dirs.
+chmod 755 "$TIDE_SERVICES_DIR"
 services=()
 stop_all() {
   local code=$?

@@ -24,8 +24,8 @@ import { isSourceError, type Reading, type Source } from './source.js';
 // ---------------------------------------------------------------------------------------------
 
 export interface TcpProxyOptions {
-  readonly targetHost: string;
-  readonly targetPort: number;
+  /** Where to connect, asked at each new connection. */
+  readonly target: () => { readonly host: string; readonly port: number };
 }
 
 export class TcpProxy {
@@ -81,7 +81,8 @@ export class TcpProxy {
 
   #pipe(client: net.Socket): void {
     this.accepted += 1;
-    const upstream = net.connect(this.#options.targetPort, this.#options.targetHost);
+    const { host, port } = this.#options.target();
+    const upstream = net.connect(port, host);
     this.#sockets.add(client);
     this.#sockets.add(upstream);
     const drop = (): void => {
@@ -113,8 +114,8 @@ export interface Endpoint {
 export interface SourceContract {
   /** Shown in test names: `redis list`. */
   readonly name: string;
-  /** The real server. */
-  readonly server: Endpoint;
+  /** The real server (a function when its address is known only once the suite runs). */
+  readonly server: Endpoint | (() => Endpoint);
   /** A correctly configured source talking to `endpoint`, with the given read timeout. */
   readonly create: (endpoint: Endpoint, options: { readonly timeoutMs: number }) => Source;
   /** Puts the server in a state where the source should read `value`. */
@@ -168,10 +169,8 @@ export function runSourceContract(contract: SourceContract): void {
   const timeoutMs = 1000;
 
   describe(`${contract.name} source contract`, () => {
-    const proxy = new TcpProxy({
-      targetHost: contract.server.host,
-      targetPort: contract.server.port,
-    });
+    const { server } = contract;
+    const proxy = new TcpProxy({ target: typeof server === 'function' ? server : () => server });
     const endpoint = (): Endpoint => ({ host: '127.0.0.1', port: proxy.port });
     const opened: Source[] = [];
     const open = (source: Source): Source => {

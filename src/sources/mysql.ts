@@ -7,13 +7,10 @@
  */
 import mysql from 'mysql2/promise';
 import { z } from 'zod';
-import { decodeScalarRows, sqlShape } from './sql.js';
+import { sqlShape, sqlSource } from './sql.js';
 import {
   isNetworkError,
   resolveSecret,
-  withTimeout,
-  wrapError,
-  type Reading,
   type Source,
   type SourceDeps,
   type SourceErrorCode,
@@ -41,15 +38,7 @@ export function mysqlErrorCode(e: unknown): SourceErrorCode {
 
 export function createMysqlSource(config: MysqlConfig, deps: SourceDeps): Source {
   const where = `${config.host}:${config.port}/${config.database}`;
-  const doing = `running mysql query ${JSON.stringify(config.query)} on ${where}`;
-  let connecting: Promise<mysql.Connection> | null = null;
   let secrets: string[] = [];
-
-  const drop = (): void => {
-    const old = connecting;
-    connecting = null;
-    void old?.then((c) => c.destroy()).catch(() => undefined);
-  };
 
   const connect = async (): Promise<mysql.Connection> => {
     const password = await resolveSecret(config.password, deps, 'password');
@@ -63,48 +52,36 @@ export function createMysqlSource(config: MysqlConfig, deps: SourceDeps): Source
       ...(config.tls ? { ssl: {} } : {}),
       connectTimeout: config.timeoutMs,
     });
-    conn.on('error', () => drop());
-    await conn.query('SET SESSION TRANSACTION READ ONLY');
-    await setStatementTimeout(conn, config.timeoutMs);
+    // A broken connection fails its pending query; the next read reconnects.
+    conn.on('error', () => undefined);
+    try {
+      await conn.query('SET SESSION TRANSACTION READ ONLY');
+      await setStatementTimeout(conn, config.timeoutMs);
+    } catch (e) {
+      conn.destroy();
+      throw e;
+    }
     return conn;
   };
 
-  const query = async (): Promise<Reading> => {
-    connecting ??= connect();
-    let conn: mysql.Connection;
-    try {
-      conn = await connecting;
-    } catch (e) {
-      connecting = null;
-      throw e;
-    }
-    const [rows] = await conn.query({ sql: config.query, rowsAsArray: true });
-    const list = Array.isArray(rows) ? (rows as unknown[]) : [];
-    return { timestamp: deps.now(), valuesMilli: [decodeScalarRows(list, doing)] };
-  };
-
-  return {
-    read: (signal) =>
-      withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async () => {
-        try {
-          return await query();
-        } catch (e) {
-          const code = mysqlErrorCode(e);
-          if (code === 'Unavailable' || code === 'Timeout') drop();
-          throw wrapError(e, code, { doing, secrets });
-        }
-      }).catch((e: unknown) => {
-        // A read that timed out leaves its query in flight: start over on a fresh connection.
-        if ((e as { code?: unknown }).code === 'Timeout') drop();
-        throw e;
-      }),
-    close: async () => {
-      const old = connecting;
-      connecting = null;
-      const conn = await old?.catch(() => null);
-      await conn?.end().catch(() => conn.destroy());
+  return sqlSource(
+    {
+      connect,
+      query: async (conn) => {
+        const [rows] = await conn.query({ sql: config.query, rowsAsArray: true });
+        return Array.isArray(rows) ? rows : [];
+      },
+      end: (conn) => conn.end(),
+      destroy: (conn) => conn.destroy(),
+      classify: mysqlErrorCode,
+      secrets: () => secrets,
     },
-  };
+    {
+      doing: `running mysql query ${JSON.stringify(config.query)} on ${where}`,
+      timeoutMs: config.timeoutMs,
+      now: deps.now,
+    },
+  );
 }
 
 /** MariaDB counts seconds in `max_statement_time`; MySQL milliseconds in `max_execution_time`. */

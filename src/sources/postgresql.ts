@@ -7,13 +7,10 @@
  */
 import pg from 'pg';
 import { z } from 'zod';
-import { decodeScalarRows, sqlShape } from './sql.js';
+import { sqlShape, sqlSource } from './sql.js';
 import {
   isNetworkError,
   resolveSecret,
-  withTimeout,
-  wrapError,
-  type Reading,
   type Source,
   type SourceDeps,
   type SourceErrorCode,
@@ -48,22 +45,12 @@ export function postgresqlErrorCode(e: unknown): SourceErrorCode {
 
 export function createPostgresqlSource(config: PostgresqlConfig, deps: SourceDeps): Source {
   const where = `${config.host}:${config.port}/${config.database}`;
-  const doing = `running postgresql query ${JSON.stringify(config.query)} on ${where}`;
-  let client: pg.Client | null = null;
-  let connecting: Promise<pg.Client> | null = null;
   let secrets: string[] = [];
-
-  const drop = (): void => {
-    const old = client;
-    client = null;
-    connecting = null;
-    if (old !== null) void old.end().catch(() => undefined);
-  };
 
   const connect = async (): Promise<pg.Client> => {
     const password = await resolveSecret(config.password, deps, 'password');
     secrets = password === undefined ? [] : [password];
-    const fresh = new pg.Client({
+    const client = new pg.Client({
       host: config.host,
       port: config.port,
       database: config.database,
@@ -75,52 +62,30 @@ export function createPostgresqlSource(config: PostgresqlConfig, deps: SourceDep
       options: '-c default_transaction_read_only=on',
       application_name: 'tide',
     });
-    fresh.on('error', () => {
-      if (client === fresh) drop();
-    });
+    // A broken connection fails its pending query; the next read reconnects.
+    client.on('error', () => undefined);
     try {
-      await fresh.connect();
+      await client.connect();
     } catch (e) {
-      void fresh.end().catch(() => undefined);
+      void client.end().catch(() => undefined);
       throw e;
     }
-    client = fresh;
-    return fresh;
+    return client;
   };
 
-  const query = async (): Promise<Reading> => {
-    connecting ??= connect();
-    let conn: pg.Client;
-    try {
-      conn = await connecting;
-    } catch (e) {
-      connecting = null;
-      throw e;
-    }
-    const result = await conn.query({ text: config.query, rowMode: 'array' });
-    return { timestamp: deps.now(), valuesMilli: [decodeScalarRows(result.rows, doing)] };
-  };
-
-  return {
-    read: (signal) =>
-      withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async () => {
-        try {
-          return await query();
-        } catch (e) {
-          const code = postgresqlErrorCode(e);
-          if (code === 'Unavailable' || code === 'Timeout') drop();
-          throw wrapError(e, code, { doing, secrets });
-        }
-      }).catch((e: unknown) => {
-        // A read that timed out leaves its query in flight: start over on a fresh connection.
-        if ((e as { code?: unknown }).code === 'Timeout') drop();
-        throw e;
-      }),
-    close: async () => {
-      const old = client;
-      client = null;
-      connecting = null;
-      await old?.end().catch(() => undefined);
+  return sqlSource(
+    {
+      connect,
+      query: async (client) => (await client.query({ text: config.query, rowMode: 'array' })).rows,
+      end: (client) => client.end(),
+      destroy: (client) => void client.end().catch(() => undefined),
+      classify: postgresqlErrorCode,
+      secrets: () => secrets,
     },
-  };
+    {
+      doing: `running postgresql query ${JSON.stringify(config.query)} on ${where}`,
+      timeoutMs: config.timeoutMs,
+      now: deps.now,
+    },
+  );
 }

@@ -9,10 +9,18 @@
 import type { z } from 'zod';
 import type { TriggerSpec } from '../core/model.js';
 import { formatPath, type ParseResult, type SpecIssue } from '../core/spec.js';
+import { createHttpSource, httpSchema } from './http.js';
+import { createKafkaSource, kafkaSchema } from './kafka.js';
+import { createKubernetesCustomSource, kubernetesCustomSchema } from './kubernetes-custom.js';
+import { createKubernetesExternalSource, kubernetesExternalSchema } from './kubernetes-external.js';
+import { createKubernetesResourceSource, kubernetesResourceSchema } from './kubernetes-resource.js';
 import { createMysqlSource, mysqlSchema } from './mysql.js';
+import { createNatsSource, natsSchema } from './nats.js';
 import { createPostgresqlSource, postgresqlSchema } from './postgresql.js';
 import { createPrometheusSource, prometheusSchema } from './prometheus.js';
+import { createRabbitmqSource, rabbitmqSchema } from './rabbitmq.js';
 import { createRedisSource, redisSchema } from './redis.js';
+import type { KubeDeps } from './kube.js';
 import type { Source, SourceDeps } from './source.js';
 
 export interface SourceType<C> {
@@ -24,12 +32,32 @@ export interface SourceType<C> {
 
 const sourceType = <C>(entry: SourceType<C>): SourceType<unknown> => entry as SourceType<unknown>;
 
-/** Source types by trigger `type`, alphabetically. */
+const kubernetesResource = sourceType({
+  schema: kubernetesResourceSchema,
+  create: createKubernetesResourceSource,
+  triggerKeys: ['resource', 'container'],
+});
+
+/** Source types by trigger `type`, alphabetically. `resource` is kubernetes-resource's alias. */
 export const sourceTypes: Readonly<Record<string, SourceType<unknown>>> = {
+  http: sourceType({ schema: httpSchema, create: createHttpSource }),
+  kafka: sourceType({ schema: kafkaSchema, create: createKafkaSource }),
+  'kubernetes-custom': sourceType({
+    schema: kubernetesCustomSchema,
+    create: createKubernetesCustomSource,
+  }),
+  'kubernetes-external': sourceType({
+    schema: kubernetesExternalSchema,
+    create: createKubernetesExternalSource,
+  }),
+  'kubernetes-resource': kubernetesResource,
   mysql: sourceType({ schema: mysqlSchema, create: createMysqlSource }),
+  nats: sourceType({ schema: natsSchema, create: createNatsSource }),
   postgresql: sourceType({ schema: postgresqlSchema, create: createPostgresqlSource }),
   prometheus: sourceType({ schema: prometheusSchema, create: createPrometheusSource }),
+  rabbitmq: sourceType({ schema: rabbitmqSchema, create: createRabbitmqSource }),
   redis: sourceType({ schema: redisSchema, create: createRedisSource }),
+  resource: kubernetesResource,
 };
 
 function configInput(trigger: TriggerSpec, entry: SourceType<unknown>): Record<string, unknown> {
@@ -86,7 +114,7 @@ export function validateTriggerConfig(trigger: TriggerSpec, prefix = ''): ParseR
 }
 
 /** Builds the source of a trigger; throws (a startup failure) when its config is invalid. */
-export function createSource(trigger: TriggerSpec, deps: SourceDeps): Source {
+export function createSource(trigger: TriggerSpec, deps: KubeDeps): Source {
   const checked = validateTriggerConfig(trigger, `trigger "${trigger.name}"`);
   if (!checked.ok) throw new Error(checked.issues.map((i) => i.message).join('; '));
   const entry = sourceTypes[trigger.type];

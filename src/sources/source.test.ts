@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   SourceError,
   isNetworkError,
+  LazyConnection,
   isSourceError,
   redact,
   resolveSecret,
@@ -165,5 +166,40 @@ describe('withTimeout', () => {
     );
     caller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'Timeout' });
+  });
+});
+
+describe('LazyConnection', () => {
+  const make = () => {
+    const log: string[] = [];
+    let n = 0;
+    const conn = new LazyConnection({
+      open: () => {
+        n += 1;
+        log.push(`open ${n}`);
+        return n === 2 ? Promise.reject(new Error('refused')) : Promise.resolve(n);
+      },
+      end: (c) => {
+        log.push(`end ${c}`);
+        return Promise.resolve();
+      },
+      destroy: (c) => {
+        log.push(`destroy ${c}`);
+        return Promise.resolve();
+      },
+    });
+    return { conn, log };
+  };
+
+  it('opens once, reuses, reopens after a drop, forgets a failed open, ends on close', async () => {
+    const { conn, log } = make();
+    expect(await Promise.all([conn.get(), conn.get()])).toEqual([1, 1]);
+    conn.drop(7); // not the current connection: ignored
+    expect(await conn.get()).toBe(1);
+    conn.drop();
+    await expect(conn.get()).rejects.toThrow('refused');
+    expect(await conn.get()).toBe(3);
+    await conn.close();
+    expect(log).toEqual(['open 1', 'open 2', 'destroy 1', 'open 3', 'end 3']);
   });
 });

@@ -259,3 +259,65 @@ export function toMilli(value: unknown, doing: string): number {
   }
   return Math.round(n * 1000);
 }
+
+// ---------------------------------------------------------------------------------------------
+// One reused connection
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The connection a source reuses across reads: opened on first use, shared by concurrent reads,
+ * dropped (closed in the background) after a failure that may have broken it, and reopened on
+ * the next read.
+ */
+export class LazyConnection<C> {
+  readonly #open: () => Promise<C>;
+  readonly #end: (conn: C) => Promise<void>;
+  readonly #destroy: (conn: C) => Promise<void>;
+  #current: Promise<C> | null = null;
+  #ready: C | undefined;
+
+  /** `end` closes gracefully (on `close()`); `destroy` at once (on `drop()`), default `end`. */
+  constructor(options: {
+    readonly open: () => Promise<C>;
+    readonly end: (conn: C) => Promise<void>;
+    readonly destroy?: (conn: C) => Promise<void>;
+  }) {
+    this.#open = options.open;
+    this.#end = options.end;
+    this.#destroy = options.destroy ?? options.end;
+  }
+
+  /** The open connection, opening one if needed; a failed open is not kept. */
+  async get(): Promise<C> {
+    const pending = (this.#current ??= this.#open());
+    try {
+      const conn = await pending;
+      if (this.#current === pending) this.#ready = conn;
+      return conn;
+    } catch (e) {
+      if (this.#current === pending) this.#current = null;
+      throw e;
+    }
+  }
+
+  /**
+   * Forgets the current connection and closes it in the background. With `conn`, only when that
+   * is the current one (a late 'close' event of an old connection must not drop a new one).
+   */
+  drop(conn?: C): void {
+    if (conn !== undefined && conn !== this.#ready) return;
+    const old = this.#current;
+    this.#current = null;
+    this.#ready = undefined;
+    void old?.then((conn) => this.#destroy(conn)).catch(() => undefined);
+  }
+
+  /** Closes the current connection and waits for it. */
+  async close(): Promise<void> {
+    const old = this.#current;
+    this.#current = null;
+    this.#ready = undefined;
+    const conn = await old?.catch(() => null);
+    if (conn !== null && conn !== undefined) await this.#end(conn).catch(() => undefined);
+  }
+}

@@ -5,7 +5,19 @@
  * @module
  */
 import { z } from 'zod';
-import { SourceError, commonSourceKeys, secretRefSchema, toMilli } from './source.js';
+import {
+  LazyConnection,
+  SourceError,
+  commonSourceKeys,
+  isSourceError,
+  secretRefSchema,
+  toMilli,
+  withTimeout,
+  wrapError,
+  type Reading,
+  type Source,
+  type SourceErrorCode,
+} from './source.js';
 
 /** Config keys of every SQL source; `defaultPort` differs per server. */
 export const sqlShape = (defaultPort: number) =>
@@ -40,4 +52,63 @@ export function decodeScalarRows(rows: readonly unknown[], doing: string): numbe
   }
   const plain: unknown = typeof value === 'bigint' ? Number(value) : value;
   return toMilli(typeof plain === 'object' ? JSON.stringify(plain) : plain, doing);
+}
+
+/** What differs between the SQL drivers; `sqlSource` does the rest. */
+export interface SqlDriver<C> {
+  /** Opens a read-only connection with a statement timeout (resolving the password first). */
+  readonly connect: () => Promise<C>;
+  /** Runs the query; resolves with the rows as arrays. */
+  readonly query: (conn: C) => Promise<readonly unknown[]>;
+  /** Closes gracefully (`close()`), or at once (after a failure or timeout). */
+  readonly end: (conn: C) => Promise<void>;
+  readonly destroy: (conn: C) => void;
+  readonly classify: (e: unknown) => SourceErrorCode;
+  /** The resolved password, for redaction. */
+  readonly secrets: () => readonly string[];
+}
+
+/**
+ * A source over one reused connection: opened on the first read, dropped after a network
+ * failure or a timeout (its query may still be in flight) and reopened on the next read.
+ */
+export function sqlSource<C>(
+  driver: SqlDriver<C>,
+  options: { readonly doing: string; readonly timeoutMs: number; readonly now: () => number },
+): Source {
+  const { doing } = options;
+  const connection = new LazyConnection({
+    open: driver.connect,
+    end: driver.end,
+    destroy: (conn) => Promise.resolve(driver.destroy(conn)),
+  });
+
+  const fail = (e: unknown): SourceError =>
+    wrapError(e, driver.classify(e), { doing, secrets: driver.secrets() });
+
+  const read = async (): Promise<Reading> => {
+    let conn: C;
+    try {
+      conn = await connection.get();
+    } catch (e) {
+      throw fail(e);
+    }
+    try {
+      const rows = await driver.query(conn);
+      return { timestamp: options.now(), valuesMilli: [decodeScalarRows(rows, doing)] };
+    } catch (e) {
+      const error = fail(e);
+      if (error.code === 'Unavailable' || error.code === 'Timeout') connection.drop();
+      throw error;
+    }
+  };
+
+  return {
+    read: (signal) =>
+      withTimeout(signal, { timeoutMs: options.timeoutMs, doing }, read).catch((e: unknown) => {
+        if (isSourceError(e) && e.code === 'Timeout') connection.drop();
+        throw e;
+      }),
+    close: () => connection.close(),
+  };
 }
