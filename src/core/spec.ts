@@ -9,8 +9,16 @@
  * @module
  */
 import { z } from 'zod';
+import { formulaVariables, parseFormula } from './policy/event/formula.js';
+import { cronTriggerConfigSchema } from './policy/schedule.js';
 
-const int = (min: number, max = 2_147_483_647): z.ZodInt => z.int().min(min).max(max);
+const MAX_INT32 = 2_147_483_647;
+const rangeRule = (min: number, max: number): string =>
+  max === MAX_INT32
+    ? `must be a whole number of at least ${min}`
+    : `must be a whole number between ${min} and ${max}`;
+const int = (min: number, max = MAX_INT32): z.ZodInt =>
+  z.int(rangeRule(min, max)).min(min, rangeRule(min, max)).max(max, rangeRule(min, max));
 const seconds = (max: number): z.ZodInt => int(0, max);
 
 export const metricSourceTypes = [
@@ -45,36 +53,47 @@ const triggerCommonKeys = [
 const triggerCommonSchema = z.object({
   name: z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, -)')
+    // `_` is allowed so that a name can be a scalingModifiers formula variable (KEDA: `kw_trig`).
+    .regex(
+      /^[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/,
+      'must be a lowercase name (a-z, 0-9, - and _; starting and ending with a letter or digit)',
+    )
     .max(63)
     .optional(),
   /** The source type: `resource`, `prometheus`, `redis`, `rabbitmq`, `cron`, ... */
   type: z.string().regex(/^[a-z][-a-z0-9]*$/, 'must be a lowercase source type such as prometheus'),
   /** How the HPA math reads the value; defaulted from the type (resource → Resource, else External). */
   metricType: z.enum(metricSourceTypes).optional(),
-  target: metricTargetSchema,
+  /** Required, except for `cron` triggers (KEDA: 1 per replica, AverageValue). */
+  target: metricTargetSchema.optional(),
   /** KEDA activation threshold: the trigger is active only when its value is strictly above it. */
   activation: z.number().min(0).finite().default(0),
   resource: z.enum(['cpu', 'memory']).optional(),
   container: z.string().min(1).optional(),
 });
 
-export const triggerSchema = z.looseObject(triggerCommonSchema.shape).transform((raw) => {
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(triggerCommonKeys as readonly string[]).includes(key)) config[key] = value;
-  }
-  return {
-    name: raw.name,
-    type: raw.type,
-    metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
-    target: raw.target,
-    activation: raw.activation,
-    ...(raw.resource === undefined ? {} : { resource: raw.resource }),
-    ...(raw.container === undefined ? {} : { container: raw.container }),
-    config,
-  };
-});
+export const triggerSchema = z
+  .looseObject(triggerCommonSchema.shape)
+  .superRefine((raw, ctx) => checkTrigger(raw, ctx))
+  .transform((raw) => {
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (!(triggerCommonKeys as readonly string[]).includes(key)) config[key] = value;
+    }
+    return {
+      name: raw.name,
+      type: raw.type,
+      metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
+      target: raw.target ?? cronTarget,
+      activation: raw.activation,
+      ...(raw.resource === undefined ? {} : { resource: raw.resource }),
+      ...(raw.container === undefined ? {} : { container: raw.container }),
+      config,
+    };
+  });
+
+/** A cron trigger's metric is `desiredReplicas` inside its window, 0 outside: 1 per replica. */
+const cronTarget: MetricTarget = { type: 'AverageValue', value: 1 };
 
 function defaultMetricType(
   type: string,
@@ -177,11 +196,36 @@ export const kpaSpecSchema = z
   .strict();
 export type KpaSpec = z.infer<typeof kpaSpecSchema>;
 
+/**
+ * KEDA's `scalingModifiers`: a formula over trigger names (expr-lang subset, see
+ * policy/event/formula.ts) whose value is one composite metric with its own target.
+ */
+export const scalingModifiersSchema = z
+  .object({
+    formula: z.string().superRefine((formula, ctx) => {
+      const parsed = parseFormula(formula);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    }),
+    target: z.number().positive().finite(),
+    activationTarget: z.number().min(0).finite().default(0),
+    metricType: z.enum(['AverageValue', 'Value']).default('AverageValue'),
+  })
+  .strict();
+export type ScalingModifiersSpec = z.infer<typeof scalingModifiersSchema>;
+
 /** KEDA's ScaledObject timing defaults. */
 export const eventSpecSchema = z
   .object({
     cooldownSeconds: seconds(86_400).default(300),
     initialCooldownSeconds: seconds(86_400).default(0),
+    /** null = each trigger is its own HPA metric. */
+    scalingModifiers: scalingModifiersSchema.nullable().default(null),
+    /**
+     * Who moves the target to and from 0 (or idle) when minReplicas is 0 or idleReplicas is set:
+     * `keda` = KEDA's activation threshold and cooldown (the HPA math never goes below 1);
+     * `hpa` = the HPA's own HPAScaleToZero behaviour (the metrics alone decide).
+     */
+    zeroTransitions: z.enum(['keda', 'hpa']).default('keda'),
   })
   .strict();
 export type EventSpec = z.infer<typeof eventSpecSchema>;
@@ -192,7 +236,13 @@ export const fallbackSpecSchema = z
     failureThreshold: int(0).default(3),
     replicas: int(0),
     behavior: z
-      .enum(['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'])
+      .enum([
+        'static',
+        'currentReplicas',
+        'currentReplicasIfHigher',
+        'currentReplicasIfLower',
+        'scalingModifiers',
+      ])
       .default('static'),
   })
   .strict();
@@ -238,8 +288,11 @@ export const scalerSpecSchema = z
   .object({
     name: z.string().min(1).optional(),
     target: targetRefSchema.optional(),
-    /** `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger. */
-    policy: z.enum(['hpa', 'kpa']).default('hpa'),
+    /**
+     * `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger;
+     * `target-tracking`: the cloud providers' alarm-based target tracking on the CPU trigger.
+     */
+    policy: z.enum(['hpa', 'kpa', 'target-tracking']).default('hpa'),
     minReplicas: int(0).default(1),
     maxReplicas: int(1).default(100),
     /** KEDA idleReplicaCount: the count when every trigger is inactive (below minReplicas). */
@@ -269,17 +322,18 @@ export const scalerSpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['minReplicas'],
-        message: `minReplicas = ${spec.minReplicas}, must be at most maxReplicas (${spec.maxReplicas})`,
+        message: `must be at most maxReplicas (${spec.maxReplicas})`,
       });
     }
     if (spec.idleReplicas !== null && spec.idleReplicas >= spec.minReplicas) {
       ctx.addIssue({
         code: 'custom',
         path: ['idleReplicas'],
-        message: `idleReplicas = ${spec.idleReplicas}, must be less than minReplicas (${spec.minReplicas})`,
+        message: `must be less than minReplicas (${spec.minReplicas})`,
       });
     }
     checkTriggers(spec.triggers, ctx);
+    checkFormulaNames(spec, ctx);
   });
 
 function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): void {
@@ -289,26 +343,90 @@ function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): 
       ctx.addIssue({
         code: 'custom',
         path: ['triggers', i, 'name'],
-        message: `triggers[${i}].name = "${t.name}", must be unique among triggers`,
+        message: 'must be unique among triggers',
       });
     }
     seen.add(t.name);
-    const isResource = t.metricType === 'Resource' || t.metricType === 'ContainerResource';
-    if (t.target.type === 'Utilization' && !isResource) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['triggers', i, 'target', 'type'],
-        message: `triggers[${i}].target.type = Utilization, allowed only for Resource and ContainerResource metrics (this one is ${t.metricType})`,
-      });
-    }
-    if (isResource && t.resource === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['triggers', i, 'resource'],
-        message: `triggers[${i}].resource is required for ${t.metricType} metrics (cpu or memory)`,
-      });
-    }
   });
+}
+
+/** Cross-field rules of one trigger; paths are relative to the trigger (zod prefixes them). */
+function checkTrigger(
+  raw: {
+    type: string;
+    metricType?: string | undefined;
+    target?: { type: string } | undefined;
+    resource?: string | undefined;
+    container?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const metricType = raw.metricType ?? defaultMetricType(raw.type, raw.container);
+  const isResource = metricType === 'Resource' || metricType === 'ContainerResource';
+  checkTargetOrCron(raw, ctx);
+  if (raw.target?.type === 'Utilization' && !isResource) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target', 'type'],
+      message: `allowed only for Resource and ContainerResource metrics (this trigger's metricType is ${metricType})`,
+    });
+  }
+  if (isResource && raw.resource === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['resource'],
+      message: `required for ${metricType} metrics (cpu or memory)`,
+    });
+  }
+}
+
+/** A cron trigger needs no target but a valid config; every other trigger needs a target. */
+function checkTargetOrCron(
+  raw: { type: string; target?: { type: string } | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (raw.type === 'cron') {
+    checkCronConfig(raw, ctx);
+  } else if (raw.target === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: 'required (except for cron triggers)',
+    });
+  }
+}
+
+/** A cron trigger's own keys (timezone, start, end, desiredReplicas), strictly. */
+function checkCronConfig(raw: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const config = Object.fromEntries(
+    Object.entries(raw).filter(([key]) => !(triggerCommonKeys as readonly string[]).includes(key)),
+  );
+  const result = cronTriggerConfigSchema.safeParse(config);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+}
+
+/** Every name a scalingModifiers formula reads must be a trigger's name. */
+function checkFormulaNames(
+  spec: { event: EventSpec; triggers: readonly TriggerSpec[] },
+  ctx: z.RefinementCtx,
+): void {
+  const modifiers = spec.event.scalingModifiers;
+  if (modifiers === null) return;
+  const parsed = parseFormula(modifiers.formula);
+  if (!parsed.ok) return;
+  const names = new Set(spec.triggers.map((t) => t.name));
+  for (const name of formulaVariables(parsed.value)) {
+    if (!names.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event', 'scalingModifiers', 'formula'],
+        message: `reads ${name}, which is not a trigger name (${[...names].join(', ')})`,
+      });
+    }
+  }
 }
 
 export type ScalerSpec = z.output<typeof scalerSpecSchema>;
@@ -353,9 +471,7 @@ export function parseSpec(input: unknown): ParseResult<ScalerSpec> {
       const path = formatPath(issue.path);
       const found = valueAt(input, issue.path);
       const shown = found === undefined ? 'missing' : JSON.stringify(found);
-      const message =
-        issue.code === 'custom' ? issue.message : `${path} = ${shown}: ${issue.message}`;
-      return { path, message };
+      return { path, message: `${path} = ${shown}: ${issue.message}` };
     }),
   };
 }
