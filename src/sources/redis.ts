@@ -147,8 +147,9 @@ export function createRedisSource(config: RedisConfig, deps: SourceDeps): Source
           const value = await query(await connect());
           return { timestamp: deps.now(), valuesMilli: [value * 1000] };
         } catch (e) {
-          const cause =
-            lastError !== null && redisErrorCode(lastError) === 'Unauthorized' ? lastError : e;
+          // A refused connection or a failed AUTH shows only in the 'error' event; the command
+          // itself fails with "Connection is closed."
+          const cause = lastError ?? e;
           throw wrapError(cause, redisErrorCode(cause), { doing, secrets });
         }
       }),
