@@ -17,7 +17,7 @@ export interface KubeApi {
   close(): void;
 }
 
-/** Config keys choosing the cluster: a kubeconfig file (default: in-cluster or $KUBECONFIG). */
+/** Config keys choosing the cluster: a kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster). */
 export const kubeShape = {
   kubeconfig: z.string().min(1).optional(),
   context: z.string().min(1).optional(),
@@ -32,7 +32,7 @@ export interface KubeDeps extends SourceDeps {
   readonly kube?: KubeApi;
 }
 
-/** Builds a KubeApi from a kubeconfig file, or the default (in-cluster, then $KUBECONFIG). */
+/** Builds a KubeApi from a kubeconfig file, or the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
 export function kubeApiFromConfig(options: {
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;

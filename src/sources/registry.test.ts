@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { scalerSpecSchema } from '../core/spec.js';
 import { createSource, sourceTypes, validateTriggerConfig } from './registry.js';
@@ -92,5 +95,18 @@ describe('registry', () => {
     });
     await source.close();
     expect(typeof source.read).toBe('function');
+  });
+});
+
+describe('docs/examples', () => {
+  const dir = join(import.meta.dirname, '../../docs/examples');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+  it.each(files)('%s: every trigger config is valid for its source', (file) => {
+    const spec = scalerSpecSchema.parse(parse(readFileSync(join(dir, file), 'utf8')));
+    const issues = spec.triggers.flatMap((t, i) => {
+      const result = validateTriggerConfig(t, `triggers[${i}]`);
+      return result.ok ? [] : result.issues.map((issue) => issue.message);
+    });
+    expect(issues).toEqual([]);
   });
 });
