@@ -121,7 +121,8 @@ export function createKafkaSource(config: KafkaConfig, deps: SourceDeps): Source
       ...(sasl === undefined ? {} : { sasl }),
       connectionTimeout: config.timeoutMs,
       requestTimeout: config.timeoutMs,
-      retry: { retries: 0 },
+      // kafkajs fills its broker pool on the first request's retry: 0 retries never reads.
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       logLevel: logLevel.NOTHING,
     });
     const client = kafka.admin();
