@@ -23,7 +23,8 @@ const HORIZON_MS = 75_000; // startup 60 s + one 15 s sync
 const feed = (s: ForecasterState, samples: readonly Sample[]): ForecasterState =>
   samples.reduce(observe, s);
 
-describe('forecaster state', () => {
+// Whole-day replays: generous timeouts, the machine is shared.
+describe('forecaster state', { timeout: 60_000 }, () => {
   it.each([
     { name: 'daily sine', shape: dailySine(100, 40) },
     { name: 'weekly pattern', shape: weeklyPattern(100, 40) },

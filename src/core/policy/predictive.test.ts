@@ -61,7 +61,8 @@ function run(state: PredictiveState, samples: readonly Sample[], o = base): Run 
 
 const every15s = { stepMs: 15_000 };
 
-describe('predictive policy', () => {
+// Whole-day replays: generous timeouts, the machine is shared.
+describe('predictive policy', { timeout: 60_000 }, () => {
   it('says InsufficientHistory before one day and proposes nothing', () => {
     let s = initialPredictiveState();
     for (let i = 0; i < 100; i++) {
