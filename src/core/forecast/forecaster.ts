@@ -178,9 +178,11 @@ function append(s: ForecasterState, b: Closed): ForecasterState {
   let { residuals, flatResiduals, model } = s;
   if (model !== null && b.max !== null) {
     const f = forecastModel(model, past, 1);
-    if (Number.isFinite(f)) residuals = pushCapped(residuals, b.max - f, c.residualBuckets);
-    const flat = flatForecast(past, c.flatBuckets);
-    flatResiduals = pushCapped(flatResiduals, b.max - flat, c.residualBuckets);
+    const r = b.max - f;
+    if (Number.isFinite(r))
+      residuals = pushCapped(residuals, roundTo(r, s.unit), c.residualBuckets);
+    const flat = roundTo(b.max - flatForecast(past, c.flatBuckets), s.unit);
+    if (Number.isFinite(flat)) flatResiduals = pushCapped(flatResiduals, flat, c.residualBuckets);
   }
   if (model !== null) model = updateModel(model, b.mean);
   const cap = historyCap(c);
@@ -376,7 +378,7 @@ function seedResiduals(
   const pick = (forecasts: readonly number[]): number[] =>
     forecasts.flatMap((f, i) => {
       const m = maxima[from + i];
-      return m === null || m === undefined ? [] : [m - f];
+      return m === null || m === undefined ? [] : [roundTo(m - f, s.unit)];
     });
   const keep = s.config.residualBuckets;
   return {
