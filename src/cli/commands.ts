@@ -1,4 +1,12 @@
 import type { Command } from 'commander';
+import { register as conformance } from './conformance.js';
+import { register as decide } from './decide.js';
+import { register as validate } from './validate.js';
 
-/** Every subcommand, alphabetically; each file exports `register(program)`. */
-export const commands: readonly ((program: Command) => void)[] = [];
+/** Every subcommand, alphabetically; each file exports `register(program)`. One per line. */
+// prettier-ignore
+export const commands: readonly ((program: Command) => void)[] = [
+  conformance,
+  decide,
+  validate,
+];

@@ -1,10 +1,13 @@
+import { runHpaCaseFile } from './hpa.js';
 import type { CaseFileRunner, CaseResult } from './result.js';
 
 /**
  * One runner per upstream system, keyed by the file's `system` field. Each lives in its own file
  * (`hpa.ts`, `kpa.ts`, `keda.ts`); add a line here when adding one.
  */
-const runners: Readonly<Record<string, CaseFileRunner>> = {};
+const runners: Readonly<Record<string, CaseFileRunner>> = {
+  'kubernetes-hpa': runHpaCaseFile,
+};
 
 export class ConformanceFileError extends Error {}
 

@@ -70,8 +70,26 @@ describe('parseSpec', () => {
     const r = parseSpec({ behavior: { scaleDown: { stabilizationWindowSeconds: -5 } } });
     expect(r.ok).toBe(false);
     if (!r.ok)
-      expect(r.issues[0]?.message).toMatch(
-        /behavior\.scaleDown\.stabilizationWindowSeconds = -5: .*>=0/,
+      expect(r.issues[0]?.message).toBe(
+        'behavior.scaleDown.stabilizationWindowSeconds = -5: must be a whole number between 0 and 3600',
       );
+  });
+
+  it('reports every trigger problem with its full path, even beside other problems', () => {
+    const r = parseSpec({
+      minReplicas: -1,
+      triggers: [{ type: 'prometheus', target: { type: 'Utilization', value: 50 } }],
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues.map((i) => i.message)).toEqual([
+        'minReplicas = -1: must be a whole number of at least 0',
+        'triggers[0].target.type = "Utilization": allowed only for Resource and ContainerResource metrics (this trigger\'s metricType is External)',
+      ]);
+  });
+
+  it('checks cross-field bounds', () => {
+    const r = parseSpec({ minReplicas: 5, maxReplicas: 2 });
+    expect(!r.ok && r.issues[0]?.message).toBe('minReplicas = 5: must be at most maxReplicas (2)');
   });
 });

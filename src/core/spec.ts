@@ -10,7 +10,13 @@
  */
 import { z } from 'zod';
 
-const int = (min: number, max = 2_147_483_647): z.ZodInt => z.int().min(min).max(max);
+const MAX_INT32 = 2_147_483_647;
+const rangeRule = (min: number, max: number): string =>
+  max === MAX_INT32
+    ? `must be a whole number of at least ${min}`
+    : `must be a whole number between ${min} and ${max}`;
+const int = (min: number, max = MAX_INT32): z.ZodInt =>
+  z.int(rangeRule(min, max)).min(min, rangeRule(min, max)).max(max, rangeRule(min, max));
 const seconds = (max: number): z.ZodInt => int(0, max);
 
 export const metricSourceTypes = [
@@ -59,22 +65,25 @@ const triggerCommonSchema = z.object({
   container: z.string().min(1).optional(),
 });
 
-export const triggerSchema = z.looseObject(triggerCommonSchema.shape).transform((raw) => {
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(triggerCommonKeys as readonly string[]).includes(key)) config[key] = value;
-  }
-  return {
-    name: raw.name,
-    type: raw.type,
-    metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
-    target: raw.target,
-    activation: raw.activation,
-    ...(raw.resource === undefined ? {} : { resource: raw.resource }),
-    ...(raw.container === undefined ? {} : { container: raw.container }),
-    config,
-  };
-});
+export const triggerSchema = z
+  .looseObject(triggerCommonSchema.shape)
+  .superRefine((raw, ctx) => checkTrigger(raw, ctx))
+  .transform((raw) => {
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (!(triggerCommonKeys as readonly string[]).includes(key)) config[key] = value;
+    }
+    return {
+      name: raw.name,
+      type: raw.type,
+      metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
+      target: raw.target,
+      activation: raw.activation,
+      ...(raw.resource === undefined ? {} : { resource: raw.resource }),
+      ...(raw.container === undefined ? {} : { container: raw.container }),
+      config,
+    };
+  });
 
 function defaultMetricType(
   type: string,
@@ -269,14 +278,14 @@ export const scalerSpecSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['minReplicas'],
-        message: `minReplicas = ${spec.minReplicas}, must be at most maxReplicas (${spec.maxReplicas})`,
+        message: `must be at most maxReplicas (${spec.maxReplicas})`,
       });
     }
     if (spec.idleReplicas !== null && spec.idleReplicas >= spec.minReplicas) {
       ctx.addIssue({
         code: 'custom',
         path: ['idleReplicas'],
-        message: `idleReplicas = ${spec.idleReplicas}, must be less than minReplicas (${spec.minReplicas})`,
+        message: `must be less than minReplicas (${spec.minReplicas})`,
       });
     }
     checkTriggers(spec.triggers, ctx);
@@ -289,26 +298,40 @@ function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): 
       ctx.addIssue({
         code: 'custom',
         path: ['triggers', i, 'name'],
-        message: `triggers[${i}].name = "${t.name}", must be unique among triggers`,
+        message: 'must be unique among triggers',
       });
     }
     seen.add(t.name);
-    const isResource = t.metricType === 'Resource' || t.metricType === 'ContainerResource';
-    if (t.target.type === 'Utilization' && !isResource) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['triggers', i, 'target', 'type'],
-        message: `triggers[${i}].target.type = Utilization, allowed only for Resource and ContainerResource metrics (this one is ${t.metricType})`,
-      });
-    }
-    if (isResource && t.resource === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['triggers', i, 'resource'],
-        message: `triggers[${i}].resource is required for ${t.metricType} metrics (cpu or memory)`,
-      });
-    }
   });
+}
+
+/** Cross-field rules of one trigger; paths are relative to the trigger (zod prefixes them). */
+function checkTrigger(
+  raw: {
+    type: string;
+    metricType?: string | undefined;
+    target: { type: string };
+    resource?: string | undefined;
+    container?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const metricType = raw.metricType ?? defaultMetricType(raw.type, raw.container);
+  const isResource = metricType === 'Resource' || metricType === 'ContainerResource';
+  if (raw.target.type === 'Utilization' && !isResource) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target', 'type'],
+      message: `allowed only for Resource and ContainerResource metrics (this trigger's metricType is ${metricType})`,
+    });
+  }
+  if (isResource && raw.resource === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['resource'],
+      message: `required for ${metricType} metrics (cpu or memory)`,
+    });
+  }
 }
 
 export type ScalerSpec = z.output<typeof scalerSpecSchema>;
@@ -353,9 +376,7 @@ export function parseSpec(input: unknown): ParseResult<ScalerSpec> {
       const path = formatPath(issue.path);
       const found = valueAt(input, issue.path);
       const shown = found === undefined ? 'missing' : JSON.stringify(found);
-      const message =
-        issue.code === 'custom' ? issue.message : `${path} = ${shown}: ${issue.message}`;
-      return { path, message };
+      return { path, message: `${path} = ${shown}: ${issue.message}` };
     }),
   };
 }

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { parseSpec } from '../core/spec.js';
+import { readSpecDocuments } from './spec-file.js';
+
+/** `tide validate FILE...`: every problem with its path, the value and the rule; exit 1 on any. */
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check ScalerSpec files (YAML or JSON); exit 1 on any problem')
+    .argument(
+      '<files...>',
+      'spec files: a spec, an ElasticScaler object, or a file with scalers: [...]',
+    )
+    .action(async (files: string[]) => {
+      let problems = 0;
+      for (const file of files) problems += await validateFile(file);
+      if (problems > 0) process.exitCode = 1;
+    });
+}
+
+async function validateFile(file: string): Promise<number> {
+  let problems = 0;
+  for (const doc of await readSpecDocuments(file)) {
+    const result = parseSpec(doc.input);
+    if (result.ok) {
+      process.stdout.write(`${doc.where}: ok\n`);
+      continue;
+    }
+    for (const issue of result.issues) process.stdout.write(`${doc.where}: ${issue.message}\n`);
+    problems += result.issues.length;
+  }
+  return problems;
+}
