@@ -9,7 +9,7 @@
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
  *   (f) [KEDA activation / scale to zero / idle]         — insertion point, pass-through for now
  *   (g) [schedule floors]                                — insertion point, pass-through for now
- *   (h) [prediction]                                     — insertion point, pass-through for now
+ *   (h) prediction: max of the reactive proposal and the forecast (steps/prediction.ts)
  *   (i) normalize: behavior path (stabilize → rate limits + min/max) or the legacy path
  *   (j) record: the recommendation (in (i)), and on a change lastScaleTime and the scale event
  *
@@ -29,6 +29,7 @@ import { combineProposals } from './policy/combine.js';
 import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
+import { applyPrediction as applyPredictionStep } from './steps/prediction.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 
@@ -123,9 +124,23 @@ function applyScheduleFloors(_draft: Draft, desired: number): number {
   return desired;
 }
 
-/** [prediction teammate] (h) forecast-based floor (max with the reactive proposal). Pass-through. */
-function applyPrediction(_draft: Draft, desired: number): number {
-  return desired;
+/** (h) forecast-based floor: max with the reactive proposal (modes off / forecastOnly / on). */
+function applyPrediction(draft: Draft, desired: number): number {
+  const r = applyPredictionStep({
+    spec: draft.spec,
+    state: draft.state,
+    triggers: draft.triggers,
+    counts: {
+      currentReplicas: draft.current,
+      statusReplicas: draft.observation.statusReplicas ?? draft.current,
+    },
+    desired,
+    now: draft.now,
+  });
+  draft.state = r.state;
+  draft.reasons.push(...r.reasons);
+  if (r.condition !== null) draft.conditions = setCondition(draft.conditions, r.condition);
+  return r.replicas;
 }
 
 // (j) -----------------------------------------------------------------------------------------
