@@ -220,18 +220,14 @@ function closeUpTo(s: ForecasterState, to: number): ForecasterState {
  */
 export function observe(s: ForecasterState, sample: Sample): ForecasterState {
   if (!Number.isFinite(sample.value) || !Number.isFinite(sample.time)) return s;
+  const value = sample.value + 0; // −0 → 0: JSON would not round-trip −0
   const b = bucketOf(s.config, sample.time);
-  const fresh: OpenBucket = { bucket: b, sum: sample.value, count: 1, max: sample.value };
+  const fresh: OpenBucket = { bucket: b, sum: value, count: 1, max: value };
   if (s.open === null) return { ...s, open: fresh };
   if (b < s.open.bucket) return s;
   if (b === s.open.bucket) {
     const o = s.open;
-    const open = {
-      bucket: b,
-      sum: o.sum + sample.value,
-      count: o.count + 1,
-      max: Math.max(o.max, sample.value),
-    };
+    const open = { bucket: b, sum: o.sum + value, count: o.count + 1, max: Math.max(o.max, value) };
     return { ...s, open };
   }
   if (b - s.open.bucket > bucketsPerDay(s.config)) {

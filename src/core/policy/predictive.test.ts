@@ -130,6 +130,18 @@ describe('predictive policy', { timeout: 60_000 }, () => {
     expect(on.skill).toBeGreaterThan(0.1);
   });
 
+  it('does not act on an idle service (zero load), and keeps the state finite', () => {
+    const idle = makeSignal({ start: t0, days: 2, shape: () => 0 });
+    const r = run(
+      predictiveFromHistory(idle),
+      makeSignal({ start: t0 + 2 * DAY_MS, days: 0.1, shape: () => 0, ...every15s }),
+    );
+    const p = predictive(r.state, { ...base, now: t0 + 2.1 * DAY_MS });
+    expect(p.reason.code).toBe('PredictionDisabled');
+    expect(p.forecastReplicas).toBe(0);
+    expect(JSON.parse(JSON.stringify(r.state))).toEqual(r.state);
+  });
+
   it('answers InvalidTarget for a target that is not a positive number', () => {
     const s = predictiveFromHistory(makeSignal({ start: t0, days: 2, shape: dailySine(500, 300) }));
     const p = predictive(s, { ...base, now: t0 + 2 * DAY_MS, target: 0 });
