@@ -1,4 +1,5 @@
 import { runHpaCaseFile } from './hpa.js';
+import { runKpaCases } from './kpa.js';
 import type { CaseFileRunner, CaseResult } from './result.js';
 
 /**
@@ -7,6 +8,7 @@ import type { CaseFileRunner, CaseResult } from './result.js';
  */
 const runners: Readonly<Record<string, CaseFileRunner>> = {
   'kubernetes-hpa': runHpaCaseFile,
+  'knative-kpa': runKpaCases,
 };
 
 export class ConformanceFileError extends Error {}

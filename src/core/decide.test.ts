@@ -131,7 +131,9 @@ describe('decide', () => {
     const down = decide(two, cpuObservation(4, 100), state, t0);
     expect(down.desiredReplicas).toBe(4);
     expect(down.valid).toBe(true);
-    expect(down.conditions.find((c) => c.type === 'ScalingActive')?.reason).toBe('FailedGetExternalMetric');
+    expect(down.conditions.find((c) => c.type === 'ScalingActive')?.reason).toBe(
+      'FailedGetExternalMetric',
+    );
   });
 
   it('uses the legacy path when behavior is null', () => {

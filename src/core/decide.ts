@@ -1,10 +1,12 @@
 /**
- * `decide(spec, observation, state, now)`: the one entry point of the engine. A short pipeline of
- * named steps, each appending a Reason:
+ * `decide(spec, observation, state, now)`: the one entry point of the engine. `policy: kpa` goes
+ * to Knative's decider as a whole (`policy/kpa/decide-kpa.ts`: windows, panic, rate limits, its
+ * own bounds and scale-to-zero rule; none of the HPA's normalization applies). `policy: hpa` is a
+ * short pipeline of named steps, each appending a Reason:
  *
  *   (a) seed the recommendation history with (current, now) on the first decision
  *   (b) HPA early exits: target at 0 with min > 0 → disabled; current outside [min, max] → bound
- *   (c) per-trigger proposals (policy `hpa`: the replica calculator; `kpa`: Knative's decider)
+ *   (c) per-trigger proposals (the HPA's replica calculator)
  *   (d) [KEDA fallback]                                  — insertion point, pass-through for now
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
  *   (f) [KEDA activation / scale to zero / idle]         — insertion point, pass-through for now
@@ -27,6 +29,7 @@ import type {
 } from './model.js';
 import { combineProposals } from './policy/combine.js';
 import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger.js';
+import { decideKpa } from './policy/kpa/decide-kpa.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
 import { applyPrediction as applyPredictionStep } from './steps/prediction.js';
@@ -76,7 +79,6 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
 // (c) -----------------------------------------------------------------------------------------
 function proposeTriggers(draft: Draft): TriggerEvaluation[] {
   const { spec, observation, now } = draft;
-  if (spec.policy === 'kpa') return proposeKpa(draft);
   const ctx = {
     observation,
     tolerance: resolveTolerance(spec),
@@ -85,28 +87,6 @@ function proposeTriggers(draft: Draft): TriggerEvaluation[] {
     now,
   };
   return spec.triggers.map((t) => evaluateHpaTrigger(t, ctx));
-}
-
-/**
- * [KPA teammate] Knative's decider plugs in here. Until it does, a `kpa` spec holds its count:
- * every trigger reports a failure, which (e) turns into "hold current, invalid".
- */
-function proposeKpa(draft: Draft): TriggerEvaluation[] {
-  return draft.spec.triggers.map((t) => ({
-    outcome: {
-      name: t.name,
-      type: t.type,
-      replicas: null,
-      value: null,
-      active: false,
-      error: {
-        code: 'PolicyNotAvailable',
-        message: 'the kpa policy is not available in this build',
-        retryable: false,
-      },
-    },
-    failureReason: 'PolicyNotAvailable',
-  }));
 }
 
 /** [KEDA teammate] (d) fallback replicas after N consecutive failures. Pass-through for now. */
@@ -219,6 +199,7 @@ export function decide(
   state: ScalerState,
   now: number,
 ): Decision {
+  if (spec.policy === 'kpa') return decideKpa(spec, observation, state, now);
   const draft = begin(spec, observation, state, now); // (a)
   const early = hpaEarlyExit(draft.current, spec.minReplicas, spec.maxReplicas); // (b)
   if (early !== null) return concludeEarly(draft, early);

@@ -131,12 +131,35 @@ export interface ScaleEvent {
   readonly outdated: boolean;
 }
 
+/** One reading of a metric at an instant (a revision total for the KPA). */
+export interface TimedSample {
+  /** Epoch ms. */
+  readonly timestamp: number;
+  readonly value: number;
+}
+
+/** Knative's scale-down delay: a max-window over 2-second buckets (bucket = trunc(unix s / 2)). */
+export interface KpaDelayWindow {
+  /** Window length in buckets: ceil(scaleDownDelaySeconds / 2). */
+  readonly buckets: number;
+  /** Descending maxima, oldest first: the first entry is the window's current maximum. */
+  readonly entries: readonly { readonly bucket: number; readonly replicas: number }[];
+}
+
 export interface KpaState {
   /** Epoch ms when panic mode last saw the load over the threshold; null = not panicking. */
   readonly panicTime: number | null;
   readonly maxPanicPods: number;
-  /** Scale-down delay window: max desired per 2-second bucket (bucket = floor(epoch s / 2)). */
-  readonly delayWindow: readonly { readonly bucket: number; readonly replicas: number }[];
+  /** Null when the scale-down delay was 0 at creation: then there is no window at all. */
+  readonly delayWindow: KpaDelayWindow | null;
+  /** Recent readings of the scaling metric, for the stable and panic window averages. */
+  readonly samples: readonly TimedSample[];
+  /** Epoch ms since the revision counts as active (Knative's PA Active=True); null = inactive. */
+  readonly activeSince: number | null;
+  /** Epoch ms since the revision was marked inactive (scale-to-zero grace starts); null = not. */
+  readonly inactiveSince: number | null;
+  /** Ready pods have reached `kpa.initialScale` once (Knative's ScaleTargetInitialized). */
+  readonly initialScaleReached: boolean;
 }
 
 export interface TriggerHealth {

@@ -56,7 +56,10 @@ interface Grouped {
   readonly metrics: PodMetrics;
 }
 
-/** Groups pods and drops the samples of ignored and unready pods; an error when none remain. */
+/**
+ * Groups pods and drops the samples of ignored and unready pods (mutating `metrics`, which the
+ * caller built for this call); an error when none remain.
+ */
 function groupAndFilter(
   input: PodMetricInput,
   metrics: PodMetrics,
@@ -69,11 +72,11 @@ function groupAndFilter(
     initialReadinessDelayMs: input.initialReadinessDelayMs,
     now: input.now,
   });
-  const kept: PodMetrics = new Map(metrics);
-  for (const pod of groups.ignored) kept.delete(pod);
-  for (const pod of groups.unready) kept.delete(pod);
-  if (kept.size === 0) return NO_READY_METRICS;
-  return { groups, metrics: kept };
+  // `metrics` is this call's own map (built from the samples): drop entries in place.
+  for (const pod of groups.ignored) metrics.delete(pod);
+  for (const pod of groups.unready) metrics.delete(pod);
+  if (metrics.size === 0) return NO_READY_METRICS;
+  return { groups, metrics };
 }
 
 function resourceMetrics(input: PodMetricInput, scope: ResourceScope): PodMetrics | string {

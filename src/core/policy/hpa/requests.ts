@@ -22,23 +22,39 @@ function request(q: ResourceQuantities, resource: keyof ResourceQuantities): num
   return q[resource] ?? null;
 }
 
-function podRequest(pod: PodInfo, opts: RequestsOptions): number | string {
-  const { resource, container } = opts;
-  const counted = [...pod.containers, ...(pod.initContainers ?? []).filter((c) => c.restartAlways)];
-  if (container !== null) {
-    const found = counted.find((c) => c.name === container);
-    if (found === undefined) return `container ${container} not present in pod ${pod.name}`;
-    return request(found.requests, resource) ?? missingRequest(resource, container, pod.name);
-  }
-  const podLevel = pod.podRequests === undefined ? null : request(pod.podRequests, resource);
-  if (opts.podLevelResources && podLevel !== null) return podLevel;
+/** The request of one container (sidecars included), by name; a string when absent. */
+function containerRequest(pod: PodInfo, opts: RequestsOptions, container: string): number | string {
+  const found =
+    pod.containers.find((c) => c.name === container) ??
+    pod.initContainers?.find((c) => c.restartAlways && c.name === container);
+  if (found === undefined) return `container ${container} not found in Pod ${pod.name}`;
+  return (
+    request(found.requests, opts.resource) ?? missingRequest(opts.resource, container, pod.name)
+  );
+}
+
+/** Σ requests of the regular containers plus sidecars; a string names the first one without. */
+function sumRequests(pod: PodInfo, resource: keyof ResourceQuantities): number | string {
   let sum = 0;
-  for (const c of counted) {
+  for (const c of pod.containers) {
+    const value = request(c.requests, resource);
+    if (value === null) return missingRequest(resource, c.name, pod.name);
+    sum += value;
+  }
+  for (const c of pod.initContainers ?? []) {
+    if (!c.restartAlways) continue;
     const value = request(c.requests, resource);
     if (value === null) return missingRequest(resource, c.name, pod.name);
     sum += value;
   }
   return sum;
+}
+
+function podRequest(pod: PodInfo, opts: RequestsOptions): number | string {
+  if (opts.container !== null) return containerRequest(pod, opts, opts.container);
+  const podLevel = pod.podRequests === undefined ? null : request(pod.podRequests, opts.resource);
+  if (opts.podLevelResources && podLevel !== null) return podLevel;
+  return sumRequests(pod, opts.resource);
 }
 
 function missingRequest(resource: string, container: string, pod: string): string {

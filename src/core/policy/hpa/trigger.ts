@@ -41,6 +41,7 @@ interface Proposal {
 }
 
 type Computed = Proposal | ReadingError;
+type OkReading = Extract<MetricReading, { status: 'ok' }>;
 
 const failureReasons: Readonly<Record<string, string>> = {
   Resource: 'FailedGetResourceMetric',
@@ -59,18 +60,16 @@ function isBad(v: number | null | undefined): boolean {
 }
 
 /** NaN, infinite and negative values make the reading unusable (bad data never shrinks a service). */
-function badValue(reading: Extract<MetricReading, { status: 'ok' }>): boolean {
-  if ((reading.valuesMilli ?? []).some(isBad)) return true;
-  return (reading.podSamples ?? []).some(
-    (s) => isBad(s.valueMilli) || (s.containers ?? []).some((c) => isBad(c.usageMilli)),
-  );
+function badValue(reading: OkReading): boolean {
+  for (const v of reading.valuesMilli ?? []) if (isBad(v)) return true;
+  for (const s of reading.podSamples ?? []) {
+    if (isBad(s.valueMilli)) return true;
+    for (const c of s.containers ?? []) if (isBad(c.usageMilli)) return true;
+  }
+  return false;
 }
 
-function podInput(
-  trigger: TriggerSpec,
-  ctx: TriggerContext,
-  reading: Extract<MetricReading, { status: 'ok' }>,
-): PodMetricInput {
+function podInput(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): PodMetricInput {
   return {
     currentReplicas: ctx.observation.currentReplicas,
     pods: ctx.observation.pods,
@@ -85,11 +84,7 @@ function podInput(
 const toMilli = (units: number): number => Math.round(units * 1000);
 const calcError = (error: string): ReadingError => readingError('CalculationFailed', error);
 
-function resourceProposal(
-  trigger: TriggerSpec,
-  ctx: TriggerContext,
-  reading: Extract<MetricReading, { status: 'ok' }>,
-): Computed {
+function resourceProposal(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): Computed {
   const scope = { resource: trigger.resource ?? 'cpu', container: trigger.container ?? null };
   const input = podInput(trigger, ctx, reading);
   if (trigger.target.type === 'Utilization') {
@@ -103,11 +98,7 @@ function resourceProposal(
   return r.ok ? { replicas: r.replicas, value: r.usageMilli / 1000 } : calcError(r.error);
 }
 
-function podsProposal(
-  trigger: TriggerSpec,
-  ctx: TriggerContext,
-  reading: Extract<MetricReading, { status: 'ok' }>,
-): Computed {
+function podsProposal(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): Computed {
   const r = getMetricReplicas(podInput(trigger, ctx, reading), {
     metricName: trigger.name,
     targetAverageMilli: toMilli(trigger.target.value),
@@ -115,11 +106,7 @@ function podsProposal(
   return r.ok ? { replicas: r.replicas, value: r.usageMilli / 1000 } : calcError(r.error);
 }
 
-function valueProposal(
-  trigger: TriggerSpec,
-  ctx: TriggerContext,
-  reading: Extract<MetricReading, { status: 'ok' }>,
-): Computed {
+function valueProposal(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): Computed {
   const values = reading.valuesMilli ?? [];
   if (values.length === 0) {
     const api = trigger.metricType === 'Object' ? 'custom' : 'external';
@@ -149,11 +136,7 @@ function valueProposal(
   return r.ok ? { replicas: r.replicas, value: Number(r.usageMilli) / 1000 } : calcError(r.error);
 }
 
-function compute(
-  trigger: TriggerSpec,
-  ctx: TriggerContext,
-  reading: Extract<MetricReading, { status: 'ok' }>,
-): Computed {
+function compute(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): Computed {
   switch (trigger.metricType) {
     case 'Resource':
     case 'ContainerResource':
