@@ -167,6 +167,17 @@ describe('predictive policy', { timeout: 60_000 }, () => {
   it('rejects foreign values as restored state', () => {
     expect(isPredictiveState(null)).toBe(false);
     expect(isPredictiveState({ version: 2 })).toBe(false);
+    const good = initialPredictiveState();
+    expect(isPredictiveState({ ...good, forecaster: { ...good.forecaster, history: null } })).toBe(
+      false,
+    );
+    expect(isPredictiveState({ ...good, check: { ...good.check, pending: 'x' } })).toBe(false);
+    expect(
+      isPredictiveState({
+        ...good,
+        forecaster: { ...good.forecaster, config: { bucketSeconds: 0 } },
+      }),
+    ).toBe(false);
     expect(isPredictiveState(initialPredictiveState())).toBe(true);
   });
 

@@ -124,11 +124,23 @@ export function predictiveFromHistory(
   return { version: 1, forecaster: fitFromHistory(samples, config), check: initialCheck() };
 }
 
-/** A restored value is a PredictiveState of this version (else start afresh). */
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/**
+ * A restored value is a PredictiveState of this version, in shape (else the caller starts afresh:
+ * a damaged status must not break a decision).
+ */
 export function isPredictiveState(x: unknown): x is PredictiveState {
-  if (typeof x !== 'object' || x === null) return false;
-  const s = x as Partial<PredictiveState>;
-  return s.version === 1 && s.forecaster?.version === 1 && typeof s.check === 'object';
+  if (!isObject(x) || x.version !== 1 || !isObject(x.forecaster) || !isObject(x.check))
+    return false;
+  const f = x.forecaster;
+  const c = x.check;
+  const config = isObject(f.config) ? f.config : {};
+  const positive = typeof config.bucketSeconds === 'number' && config.bucketSeconds > 0;
+  const arrays = [f.history, f.residuals, f.flatResiduals, c.pending, c.errors];
+  return (
+    f.version === 1 && positive && arrays.every(Array.isArray) && typeof c.active === 'boolean'
+  );
 }
 
 const horizonMs = (i: PredictiveInput): number => (i.startupSeconds + i.syncPeriodSeconds) * 1000;
