@@ -104,6 +104,12 @@ function applyScheduleFloors(_draft: Draft, desired: number): number {
   return desired;
 }
 
+/** Ready pods (Running and Ready); without a pod list, `readyReplicas` or the current count. */
+function readyCount(o: Observation): number {
+  if (o.pods.length === 0) return o.readyReplicas ?? o.currentReplicas;
+  return o.pods.filter((p) => p.phase === 'Running' && p.ready?.status === true).length;
+}
+
 /** (h) forecast-based floor: max with the reactive proposal (modes off / forecastOnly / on). */
 function applyPrediction(draft: Draft, desired: number): number {
   const r = applyPredictionStep({
@@ -111,7 +117,7 @@ function applyPrediction(draft: Draft, desired: number): number {
     state: draft.state,
     triggers: draft.triggers,
     counts: {
-      currentReplicas: draft.current,
+      readyReplicas: readyCount(draft.observation),
       statusReplicas: draft.observation.statusReplicas ?? draft.current,
     },
     desired,

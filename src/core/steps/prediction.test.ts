@@ -90,13 +90,13 @@ describe('predictionLoad', () => {
       want: 1500,
     },
     {
-      name: 'External Value: times the replicas',
+      name: 'External Value: times the ready replicas',
       metricType: 'External',
       type: 'Value',
       want: 2000,
     },
     {
-      name: 'Pods AverageValue: times the replicas',
+      name: 'Pods AverageValue: times the ready replicas',
       metricType: 'Pods',
       type: 'AverageValue',
       want: 2000,
@@ -113,7 +113,7 @@ describe('predictionLoad', () => {
       active: true,
       error: null,
     };
-    expect(predictionLoad(spec, [outcome], { currentReplicas: 4, statusReplicas: 3 })).toEqual({
+    expect(predictionLoad(spec, [outcome], { readyReplicas: 4, statusReplicas: 3 })).toEqual({
       value: want,
       target: 100,
     });
@@ -129,6 +129,6 @@ describe('predictionLoad', () => {
       active: false,
       error: null,
     };
-    expect(predictionLoad(spec, [failed], { currentReplicas: 4, statusReplicas: 4 })).toBeNull();
+    expect(predictionLoad(spec, [failed], { readyReplicas: 4, statusReplicas: 4 })).toBeNull();
   });
 });

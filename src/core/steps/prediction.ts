@@ -7,10 +7,12 @@
  *
  * The load is the first trigger's demand in its own target's units, so ceil(load / target) is the
  * count the trigger itself would ask for without tolerance. Every trigger reports a per-replica
- * figure (`TriggerOutcome.value`), so load = value × replicas:
- *   Utilization / AverageValue per pod (Resource, Pods): average × current replicas
+ * figure (`TriggerOutcome.value`), so load = value × the replicas it was averaged over:
+ *   Utilization / AverageValue per pod (Resource, Pods): average × ready replicas
  *   Object / External AverageValue: the reported average (total / status replicas) × status replicas
- *   Object / External Value: value × current replicas (the HPA scales the count by value / target)
+ *   Object / External Value: value × ready replicas (the HPA scales the ready count by value / target)
+ * Ready, not current: replicas still starting report no usage, and counting them would inflate the
+ * load exactly when prediction has just added replicas (a feedback loop).
  * Worked example: CPU at 80 % of request on 4 pods, target 50 % → load 320, target 50 → 7 replicas.
  *
  * @module
@@ -46,7 +48,8 @@ export interface PredictionResult {
 
 /** The replica counts the per-replica figures were taken over. */
 export interface ReplicaCounts {
-  readonly currentReplicas: number;
+  /** Ready replicas (the pods whose usage the averages were taken over). */
+  readonly readyReplicas: number;
   /** `scale.status.replicas`, the divisor of External/Object AverageValue averages. */
   readonly statusReplicas: number;
 }
@@ -62,7 +65,7 @@ export function predictionLoad(
   if (trigger === undefined || outcome?.value === null || outcome?.value === undefined) return null;
   const external = trigger.metricType === 'Object' || trigger.metricType === 'External';
   const byStatus = external && trigger.target.type === 'AverageValue';
-  const replicas = byStatus ? counts.statusReplicas : counts.currentReplicas;
+  const replicas = byStatus ? counts.statusReplicas : counts.readyReplicas;
   return { value: outcome.value * replicas, target: trigger.target.value };
 }
 
