@@ -91,6 +91,7 @@ describe('predictive policy', { timeout: 60_000 }, () => {
     expect(p.reason.code).toBe('PredictionActive');
     expect(p.replicas).toBe(p.forecastReplicas);
     expect(p.skill).toBeGreaterThan(0.3);
+    expect(p.gain).toBeGreaterThan(0.05);
     expect(r.state.check.active).toBe(true);
     expect(r.shortPredictive).toBeLessThan(r.shortReactive / 2);
     expect(r.shortPredictive / r.steps).toBeLessThan(0.02);
@@ -128,6 +129,23 @@ describe('predictive policy', { timeout: 60_000 }, () => {
     const on = predictive(back.state, { ...perMinute, now: t0 + 7 * DAY_MS });
     expect(on.reason.code).toBe('PredictionActive');
     expect(on.skill).toBeGreaterThan(0.1);
+  });
+
+  it('stops acting on a load that jumps between two levels at random (wide intervals, little gain)', () => {
+    const rand = seededRandom(5);
+    let high = false;
+    const jumps = (days: number, start: number, stepMs: number): Sample[] =>
+      Array.from({ length: (days * DAY_MS) / stepMs }, (_, i) => {
+        if (rand() < stepMs / 3_600_000) high = !high; // about one switch an hour
+        return { time: start + i * stepMs, value: (high ? 1000 : 50) + 10 * gaussian(rand) };
+      });
+    const r = run(
+      predictiveFromHistory(jumps(3, t0, MINUTE_MS)),
+      jumps(1, t0 + 3 * DAY_MS, 15_000),
+    );
+    const p = predictive(r.state, { ...base, now: t0 + 4 * DAY_MS });
+    expect(p.reason.code).toBe('PredictionDisabled');
+    expect(p.gain !== null && p.skill !== null && (p.gain < 0.05 || p.skill < 0.1)).toBe(true);
   });
 
   it('does not act on an idle service (zero load), and keeps the state finite', () => {

@@ -6,12 +6,18 @@
  * (decide) takes the max with the reactive proposal, so prediction only adds capacity early.
  *
  * Self-check: every prediction is later compared with what happened (the highest load seen in
- * its window, in replicas), and so is a no-pattern prediction (the last two hours' mean plus its
- * own residual quantile). Both are scored with the pinball loss at 0.9 in replicas, averaged with
- * a 6-hour half-life. skill = 1 − loss(forecast) / loss(no pattern). Prediction acts while skill
- * ≥ 0.05 and stops below; once stopped it resumes only at skill ≥ 0.1 (hysteresis). A pattern
- * that adds nothing beyond "keep a buffer above the recent level" does not act: that buffer is the
- * reactive target's job. Before 60 resolved predictions the refit's backtest skill stands in.
+ * its window, in replicas), with the pinball loss at 0.9 in replicas, averaged with a 6-hour
+ * half-life. Two questions, both must say yes:
+ *   skill = 1 − loss(forecast) / loss(no pattern): does the pattern carry information? The
+ *     no-pattern prediction is the last two hours' mean plus its own residual quantile. A forecast
+ *     that adds nothing beyond "keep a buffer above the recent level" does not act: that buffer is
+ *     the reactive target's job (white noise ends here).
+ *   gain = 1 − loss(max(forecast, reactive)) / loss(reactive): does acting improve the outcome,
+ *     the reactive answer being ceil(current load / target)? A forecast right on average but with
+ *     wide intervals (a load that jumps between two levels) adds many idle replicas for little.
+ * Prediction acts while skill ≥ 0.05 and gain ≥ 0; once stopped it resumes only at skill ≥ 0.1
+ * and gain ≥ 0.05 (hysteresis). Before 60 resolved predictions the refit's backtest skill stands
+ * in for skill and gain is taken as fine.
  *
  * Worked example: target 100 req/s per replica, upper = 1 234 req/s → ceil(12.34) = 13 replicas;
  * recent errors (realized − predicted) with a 0.9-quantile of 1 → headroom 1 → 14 replicas,
@@ -49,6 +55,8 @@ export interface PendingPrediction {
   /** ceil(upper / target) of the forecast and of the no-pattern baseline. */
   readonly model: number;
   readonly flat: number;
+  /** ceil(load at `from` / target): what reacting alone would have had. */
+  readonly reactive: number;
   /** The highest load seen in the window so far; null before any. */
   readonly realized: number | null;
 }
@@ -58,6 +66,9 @@ export interface SelfCheck {
   /** Exponentially weighted sums of the pinball losses (replicas) and of the weights. */
   readonly lossModel: number;
   readonly lossFlat: number;
+  /** Losses of max(forecast, reactive) and of reactive alone. */
+  readonly lossCombined: number;
+  readonly lossReactive: number;
   readonly weight: number;
   readonly resolved: number;
   /** Recent realized − predicted replicas (before headroom), newest last. */
@@ -90,6 +101,8 @@ export interface PredictiveProposal {
   readonly headroom: number;
   /** The self-check's current skill (null while unknown). */
   readonly skill: number | null;
+  /** The self-check's gain over reacting alone (null while unknown). */
+  readonly gain: number | null;
 }
 
 const TAU = 0.9;
@@ -106,6 +119,8 @@ const initialCheck = (): SelfCheck => ({
   pending: [],
   lossModel: 0,
   lossFlat: 0,
+  lossCombined: 0,
+  lossReactive: 0,
   weight: 0,
   resolved: 0,
   errors: [],
@@ -149,13 +164,22 @@ const horizonMs = (i: PredictiveInput): number => (i.startupSeconds + i.syncPeri
 const replicasFor = (load: number, target: number): number =>
   Math.max(0, Math.ceil(load / target - 1e-9));
 
+const ratioSkill = (loss: number, reference: number): number => {
+  if (reference <= 0) return loss <= 0 ? 0 : -1;
+  return 1 - loss / reference;
+};
+
+const hasEvidence = (c: SelfCheck): boolean => c.resolved >= MIN_EVIDENCE && c.weight > 0;
+
 /** skill from the live record once it has evidence, else from the refit's backtest. */
 function skillOf(check: SelfCheck, forecaster: ForecasterState): number | null {
-  if (check.resolved >= MIN_EVIDENCE && check.weight > 0) {
-    if (check.lossFlat <= 0) return check.lossModel <= 0 ? 0 : -1;
-    return 1 - check.lossModel / check.lossFlat;
-  }
+  if (hasEvidence(check)) return ratioSkill(check.lossModel, check.lossFlat);
   return forecaster.choice?.skill ?? null;
+}
+
+/** gain from the live record; null before it has evidence. */
+function gainOf(check: SelfCheck): number | null {
+  return hasEvidence(check) ? ratioSkill(check.lossCombined, check.lossReactive) : null;
 }
 
 interface Resolution {
@@ -174,6 +198,8 @@ function resolve(r: Resolution, p: PendingPrediction): SelfCheck {
     ...c,
     lossModel: c.lossModel * r.decay + pinball(actual - p.model, TAU),
     lossFlat: c.lossFlat * r.decay + pinball(actual - p.flat, TAU),
+    lossCombined: c.lossCombined * r.decay + pinball(actual - Math.max(p.model, p.reactive), TAU),
+    lossReactive: c.lossReactive * r.decay + pinball(actual - p.reactive, TAU),
     weight: c.weight * r.decay + 1,
     resolved: c.resolved + 1,
     errors,
@@ -195,11 +221,17 @@ function settle(check: SelfCheck, sample: Sample, input: PredictiveInput): SelfC
   return { ...next, pending };
 }
 
-/** Applies the hysteresis: stop below 0.05, resume at 0.1; unknown skill keeps the current mode. */
+/**
+ * Applies the hysteresis: stop when skill < 0.05 or gain < 0; resume at skill ≥ 0.1 and gain ≥
+ * 0.05. Unknown skill keeps the current mode; unknown gain does not block.
+ */
 function judge(check: SelfCheck, forecaster: ForecasterState): SelfCheck {
   const skill = skillOf(check, forecaster);
   if (skill === null) return check;
-  const active = check.active ? skill >= DISABLE_BELOW : skill >= ENABLE_ABOVE;
+  const gain = gainOf(check) ?? Infinity;
+  const active = check.active
+    ? skill >= DISABLE_BELOW && gain >= 0
+    : skill >= ENABLE_ABOVE && gain >= ENABLE_ABOVE / 2;
   return active === check.active ? check : { ...check, active };
 }
 
@@ -223,6 +255,7 @@ export function observePredictive(
       due: input.now + horizonMs(input),
       model: replicasFor(f.upper, input.target),
       flat: replicasFor(f.flatUpper, input.target),
+      reactive: replicasFor(input.value, input.target),
       realized: null,
     };
     check = { ...check, pending: [...check.pending.slice(-(MAX_PENDING - 1)), p] };
@@ -252,13 +285,15 @@ function insufficient(state: PredictiveState): PredictiveProposal {
     forecast: null,
     headroom: 0,
     skill: null,
+    gain: null,
   };
 }
 
-function describe(f: WindowForecast, skill: number | null): string {
+function describe(f: WindowForecast, check: { skill: number | null; gain: number | null }): string {
   const period = f.period === null ? 'no period' : `period ${f.period} buckets`;
-  const s = skill === null ? 'skill not yet measured' : `skill ${fmt(skill)}`;
-  return `${f.model} (${period}), ${s}`;
+  const s = check.skill === null ? 'skill not yet measured' : `skill ${fmt(check.skill)}`;
+  const g = check.gain === null ? '' : `, gain over reacting alone ${fmt(check.gain)}`;
+  return `${f.model} (${period}), ${s}${g}`;
 }
 
 /**
@@ -274,17 +309,19 @@ export function predictive(state: PredictiveState, input: PredictiveInput): Pred
   });
   if (f === null) return insufficient(state);
   const skill = skillOf(state.check, state.forecaster);
+  const gain = gainOf(state.check);
   if (!(input.target > 0) || !Number.isFinite(input.target)) {
     const message = `target = ${input.target}, must be a positive per-replica capacity`;
     const reason = { step: STEP, code: 'InvalidTarget', message };
-    return { replicas: null, forecastReplicas: null, reason, forecast: f, headroom: 0, skill };
+    const none = { replicas: null, forecastReplicas: null, headroom: 0 };
+    return { ...none, reason, forecast: f, skill, gain };
   }
   const base = replicasFor(f.upper, input.target);
   const headroom = headroomFor(state.check.errors, base);
   const replicas = base + headroom;
   const window = `next ${input.startupSeconds + input.syncPeriodSeconds} s`;
   const load = `upper ${fmt(f.upper)} / target ${fmt(input.target)} → ${base} + headroom ${headroom}`;
-  const why = `${describe(f, skill)}; ${window}: ${load}`;
+  const why = `${describe(f, { skill, gain })}; ${window}: ${load}`;
   if (!state.check.active) {
     const message = `prediction is not helping (${why}); would ask for ${replicas}`;
     return {
@@ -294,6 +331,7 @@ export function predictive(state: PredictiveState, input: PredictiveInput): Pred
       forecast: f,
       headroom,
       skill,
+      gain,
     };
   }
   return {
@@ -303,5 +341,6 @@ export function predictive(state: PredictiveState, input: PredictiveInput): Pred
     forecast: f,
     headroom,
     skill,
+    gain,
   };
 }
