@@ -12,9 +12,10 @@
  *     no-pattern prediction is the last two hours' mean plus its own residual quantile. A forecast
  *     that adds nothing beyond "keep a buffer above the recent level" does not act: that buffer is
  *     the reactive target's job (white noise ends here).
- *   gain = 1 − loss(max(forecast, reactive)) / loss(reactive): does acting improve the outcome,
- *     the reactive answer being ceil(current load / target)? A forecast right on average but with
- *     wide intervals (a load that jumps between two levels) adds many idle replicas for little.
+ *   gain = 1 − loss(max(forecast, reactive)) / loss(reactive): does acting improve the outcome?
+ *     The reactive answer is the caller's reactive proposal at that tick (with its tolerance and
+ *     lag; decide passes it), else ceil(current load / target). A forecast right on average but
+ *     with wide intervals (a load that jumps between two levels) adds many idle replicas for little.
  * Prediction acts while skill ≥ 0.05 and gain ≥ 0; once stopped it resumes only at skill ≥ 0.1
  * and gain ≥ 0.05 (hysteresis). Before 60 resolved predictions the refit's backtest skill stands
  * in for skill and gain is taken as fine.
@@ -55,7 +56,7 @@ export interface PendingPrediction {
   /** ceil(upper / target) of the forecast and of the no-pattern baseline. */
   readonly model: number;
   readonly flat: number;
-  /** ceil(load at `from` / target): what reacting alone would have had. */
+  /** What reacting alone asked for at `from` (the caller's reactive proposal, or ceil(load / target)). */
   readonly reactive: number;
   /** The highest load seen in the window so far; null before any. */
   readonly realized: number | null;
@@ -242,7 +243,7 @@ function judge(check: SelfCheck, forecaster: ForecasterState): SelfCheck {
  */
 export function observePredictive(
   state: PredictiveState,
-  input: PredictiveInput & { readonly value: number },
+  input: PredictiveInput & { readonly value: number; readonly reactiveReplicas?: number },
 ): PredictiveState {
   if (!Number.isFinite(input.value) || !(input.target > 0)) return state;
   const sample: Sample = { time: input.now, value: input.value };
@@ -255,7 +256,7 @@ export function observePredictive(
       due: input.now + horizonMs(input),
       model: replicasFor(f.upper, input.target),
       flat: replicasFor(f.flatUpper, input.target),
-      reactive: replicasFor(input.value, input.target),
+      reactive: input.reactiveReplicas ?? replicasFor(input.value, input.target),
       realized: null,
     };
     check = { ...check, pending: [...check.pending.slice(-(MAX_PENDING - 1)), p] };

@@ -82,7 +82,9 @@ function advance(input: PredictionInput): { ps: PredictiveState; p: PredictivePr
   const restored = input.state.forecast;
   let ps = isPredictiveState(restored) ? restored : initialPredictiveState();
   const load = predictionLoad(spec, input.triggers, input.counts);
-  if (load !== null) ps = observePredictive(ps, { ...timing, ...load });
+  if (load !== null) {
+    ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
+  }
   const target = load?.target ?? spec.triggers[0]?.target.value ?? 1;
   return { ps, p: predictive(ps, { ...timing, target }) };
 }
