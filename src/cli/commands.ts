@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as backtest } from './backtest.js';
 import { register as conformance } from './conformance.js';
 import { register as decide } from './decide.js';
 import { register as validate } from './validate.js';
@@ -6,6 +7,7 @@ import { register as validate } from './validate.js';
 /** Every subcommand, alphabetically; each file exports `register(program)`. One per line. */
 // prettier-ignore
 export const commands: readonly ((program: Command) => void)[] = [
+  backtest,
   conformance,
   decide,
   validate,

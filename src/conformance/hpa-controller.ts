@@ -158,6 +158,8 @@ export function controllerSpec(c: ControllerCase): ScalerSpec {
       legacyScaleUpLimitFactor: cfg.legacy_scale_up_limit_factor,
       legacyScaleUpLimitMinimum: cfg.legacy_scale_up_limit_minimum,
     },
+    // The HPA alone (HPAScaleToZero): with minReplicas 0 its metrics move the target to and from 0.
+    event: { zeroTransitions: 'hpa' },
   });
   return { ...base, triggers: hpa.metrics.map(toTrigger) };
 }

@@ -1,5 +1,6 @@
 import { runHpaCaseFile } from './hpa.js';
 import { runKpaCases } from './kpa.js';
+import { runKedaCases } from './keda.js';
 import type { CaseFileRunner, CaseResult } from './result.js';
 
 /**
@@ -9,6 +10,7 @@ import type { CaseFileRunner, CaseResult } from './result.js';
 const runners: Readonly<Record<string, CaseFileRunner>> = {
   'kubernetes-hpa': runHpaCaseFile,
   'knative-kpa': runKpaCases,
+  keda: runKedaCases,
 };
 
 export class ConformanceFileError extends Error {}

@@ -5,12 +5,16 @@
  * short pipeline of named steps, each appending a Reason:
  *
  *   (a) seed the recommendation history with (current, now) on the first decision
+ *   (d) KEDA fallback, on the observation: failures counted in `state.triggerHealth`; past the
+ *       threshold a trigger's reading becomes the value that makes the HPA land on the fallback
+ *       count; then each trigger's activity, the scalingModifiers composite, the cron windows
+ *   (f) KEDA's executor (when minReplicas is 0 or idleReplicas is set): activation from 0/idle
+ *       and scale to 0/idle after the cooldown are written directly; at rest the HPA is off
  *   (b) HPA early exits: target at 0 with min > 0 → disabled; current outside [min, max] → bound
- *   (c) per-trigger proposals (the HPA's replica calculator)
- *   (d) [KEDA fallback]                                  — insertion point, pass-through for now
+ *       (with KEDA's transitions the HPA's minimum is max(minReplicas, 1))
+ *   (c) per-trigger proposals (the HPA's replica calculator) over what (d) prepared
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
- *   (f) [KEDA activation / scale to zero / idle]         — insertion point, pass-through for now
- *   (g) [schedule floors]                                — insertion point, pass-through for now
+ *   (g) schedule floors: an open cron window raises the count to its desiredReplicas
  *   (h) prediction: max of the reactive proposal and the forecast (steps/prediction.ts)
  *   (i) normalize: behavior path (stabilize → rate limits + min/max) or the legacy path
  *   (j) record: the recommendation (in (i)), and on a change lastScaleTime and the scale event
@@ -27,19 +31,27 @@ import type {
   ScalerState,
   TriggerOutcome,
 } from './model.js';
-import { combineProposals } from './policy/combine.js';
+import { combineProposals, type CombineResult } from './policy/combine.js';
 import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger.js';
 import { decideKpa } from './policy/kpa/decide-kpa.js';
+import { targetTracking } from './policy/target-tracking.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
 import { applyPrediction as applyPredictionStep } from './steps/prediction.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
+import { applyEventFallback } from './steps/event-fallback.js';
+import { applyEventGate, hpaMinReplicas, type EventGateResult } from './steps/event-gate.js';
+import { evaluateEventTriggers, type EventTriggersResult } from './steps/event-triggers.js';
+import { compositeMetricName } from './policy/event/modifiers.js';
 
 /** The decision under construction; local to one `decide` call. */
 interface Draft {
   readonly spec: ScalerSpec;
   readonly observation: Observation;
+  /** What the HPA math sees (KEDA: fallback values, composite metric, no cron, min ≥ 1). */
+  hpaSpec: ScalerSpec;
+  hpaObservation: Observation;
   readonly now: number;
   readonly current: number;
   readonly reasons: Reason[];
@@ -55,6 +67,8 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
   const draft: Draft = {
     spec,
     observation,
+    hpaSpec: spec,
+    hpaObservation: observation,
     now,
     current,
     reasons: [],
@@ -78,7 +92,7 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
 
 // (c) -----------------------------------------------------------------------------------------
 function proposeTriggers(draft: Draft): TriggerEvaluation[] {
-  const { spec, observation, now } = draft;
+  const { hpaSpec: spec, hpaObservation: observation, now } = draft;
   const ctx = {
     observation,
     tolerance: resolveTolerance(spec),
@@ -89,19 +103,63 @@ function proposeTriggers(draft: Draft): TriggerEvaluation[] {
   return spec.triggers.map((t) => evaluateHpaTrigger(t, ctx));
 }
 
-/** [KEDA teammate] (d) fallback replicas after N consecutive failures. Pass-through for now. */
-function applyFallback(_draft: Draft, evaluations: TriggerEvaluation[]): TriggerEvaluation[] {
-  return evaluations;
+/**
+ * (d) KEDA fallback, on the observation: failures are counted in `state.triggerHealth`; past
+ * `fallback.failureThreshold` a trigger's reading is replaced by the value that makes the HPA math
+ * land on the fallback replica count. Then each trigger's activity, the scalingModifiers
+ * composite and the cron windows (steps/event-*.ts).
+ */
+function prepareEvent(draft: Draft): { event: EventTriggersResult; gate: EventGateResult } {
+  const { spec, now } = draft;
+  const fallback = applyEventFallback({
+    spec,
+    observation: draft.observation,
+    health: draft.state.triggerHealth,
+    now,
+  });
+  draft.state = { ...draft.state, triggerHealth: fallback.health };
+  draft.reasons.push(...fallback.reasons);
+  const failures = Object.fromEntries(
+    Object.entries(fallback.health).map(([k, v]) => [k, v.failures]),
+  );
+  const event = evaluateEventTriggers({
+    spec,
+    observation: fallback.observation,
+    beyond: fallback.beyond,
+    failures,
+    now,
+  });
+  draft.reasons.push(...event.reasons);
+  draft.hpaSpec = { ...spec, minReplicas: hpaMinReplicas(spec), triggers: [...event.triggers] };
+  draft.hpaObservation = event.observation;
+  const gate = applyEventGate({
+    spec,
+    state: draft.state,
+    objectState: event.state,
+    current: draft.current,
+    fallbackActive: spec.fallback !== null && fallback.beyond.length > 0,
+    now,
+  });
+  draft.state = gate.state;
+  draft.reasons.push(...gate.reasons);
+  for (const c of gate.conditions) draft.conditions = setCondition(draft.conditions, c);
+  return { event, gate };
 }
 
-/** [KEDA teammate] (f) activation, scale to zero after the cooldown, idle replicas. Pass-through. */
-function applyActivation(_draft: Draft, desired: number): number {
-  return desired;
-}
-
-/** [schedule teammate] (g) cron-window floors. Pass-through for now. */
-function applyScheduleFloors(_draft: Draft, desired: number): number {
-  return desired;
+/** (g) cron windows: an active window floors the count at its desiredReplicas. */
+function applyScheduleFloors(draft: Draft, event: EventTriggersResult, desired: number): number {
+  let floored = desired;
+  for (const f of event.floors) {
+    if (!f.active || f.replicas <= floored) continue;
+    floored = f.replicas;
+    draft.reasons.push({
+      step: `schedule:${f.trigger}`,
+      code: 'ScheduleFloor',
+      message: `cron trigger "${f.trigger}" is inside its window: at least ${f.replicas} replicas`,
+      replicas: f.replicas,
+    });
+  }
+  return floored;
 }
 
 /** Ready pods (Running and Ready); without a pod list, `readyReplicas` or the current count. */
@@ -182,8 +240,18 @@ function concludeEarly(
   return conclude(draft, early.replicas);
 }
 
-function recordTriggers(draft: Draft, evaluations: readonly TriggerEvaluation[]): void {
-  draft.triggers = evaluations.map((e) => e.outcome);
+function recordTriggers(
+  draft: Draft,
+  evaluations: readonly TriggerEvaluation[],
+  event: EventTriggersResult,
+): void {
+  draft.triggers = evaluations.map((e) => ({
+    ...e.outcome,
+    active:
+      e.outcome.name === compositeMetricName
+        ? event.state.isActive
+        : (event.active[e.outcome.name] ?? e.outcome.active),
+  }));
   for (const e of evaluations) {
     const o = e.outcome;
     draft.reasons.push({
@@ -198,6 +266,70 @@ function recordTriggers(draft: Draft, evaluations: readonly TriggerEvaluation[])
   }
 }
 
+/** `policy: target-tracking`: the alarm-based policy replaces (c)–(i); (j) records as usual. */
+function decideTargetTracking(draft: Draft): Decision {
+  const { spec, observation, now } = draft;
+  const result = targetTracking(spec, observation, draft.state.targetTracking ?? null, now);
+  draft.reasons.push(...result.reasons);
+  draft.state = { ...draft.state, targetTracking: result.state };
+  return conclude(draft, result.replicas);
+}
+
+/**
+ * KEDA's executor wrote the count itself (activation from 0/idle, zero/idle after the cooldown),
+ * or the target rests at 0/idle with every trigger inactive: the HPA math does not run.
+ */
+function concludeEvent(draft: Draft, event: EventTriggersResult, gate: EventGateResult): Decision {
+  draft.triggers = draft.spec.triggers.map((t) => ({
+    name: t.name,
+    type: t.type,
+    replicas: null,
+    value: null,
+    active: event.active[t.name] ?? false,
+    error: null,
+  }));
+  if (gate.override === null) {
+    draft.conditions = setCondition(
+      draft.conditions,
+      condition(
+        'ScalingActive',
+        false,
+        'ScalingDisabled',
+        `the target rests at ${draft.current} replicas until a trigger becomes active`,
+      ),
+    );
+    draft.reasons.push({
+      step: 'activation',
+      code: 'Inactive',
+      message: `no trigger is active: the target stays at ${draft.current} replicas`,
+      replicas: draft.current,
+    });
+  }
+  return conclude(draft, gate.override ?? draft.current);
+}
+
+/** With only cron triggers the HPA sees no metric above 0: its minimum, then the floors. */
+function combineTriggers(draft: Draft, evaluations: readonly TriggerEvaluation[]): CombineResult {
+  if (draft.hpaSpec.triggers.length === 0) {
+    const replicas = draft.hpaSpec.minReplicas;
+    return {
+      kind: 'proceed',
+      replicas,
+      reason: {
+        step: 'combine',
+        code: 'ScheduleOnly',
+        message: `only schedule triggers: ${replicas} replicas outside their windows`,
+        replicas,
+      },
+    };
+  }
+  return combineProposals({
+    current: draft.current,
+    outcomes: draft.triggers,
+    failureReasons: evaluations.map((e) => e.failureReason),
+  });
+}
+
 /** Decides the replica count for one tick. Pure: time comes in as `now`, state goes out. */
 export function decide(
   spec: ScalerSpec,
@@ -207,15 +339,14 @@ export function decide(
 ): Decision {
   if (spec.policy === 'kpa') return decideKpa(spec, observation, state, now);
   const draft = begin(spec, observation, state, now); // (a)
-  const early = hpaEarlyExit(draft.current, spec.minReplicas, spec.maxReplicas); // (b)
+  const { event, gate } = prepareEvent(draft); // (d) KEDA fallback, activity, (f) executor
+  if (gate.override !== null || gate.parked) return concludeEvent(draft, event, gate);
+  const early = hpaEarlyExit(draft.current, draft.hpaSpec.minReplicas, spec.maxReplicas); // (b)
   if (early !== null) return concludeEarly(draft, early);
-  const evaluations = applyFallback(draft, proposeTriggers(draft)); // (c), (d)
-  recordTriggers(draft, evaluations);
-  const combined = combineProposals({
-    current: draft.current,
-    outcomes: draft.triggers,
-    failureReasons: evaluations.map((e) => e.failureReason),
-  }); // (e)
+  if (spec.policy === 'target-tracking') return decideTargetTracking(draft);
+  const evaluations = proposeTriggers(draft); // (c)
+  recordTriggers(draft, evaluations, event);
+  const combined = combineTriggers(draft, evaluations); // (e)
   draft.reasons.push(combined.reason);
   if (combined.kind === 'hold') {
     draft.valid = !combined.allFailed;
@@ -229,11 +360,10 @@ export function decide(
     draft.conditions,
     condition('ScalingActive', true, 'ValidMetricFound', combined.reason.message),
   );
-  let desired = applyActivation(draft, combined.replicas); // (f)
-  desired = applyScheduleFloors(draft, desired); // (g)
+  let desired = applyScheduleFloors(draft, event, combined.replicas); // (g)
   desired = applyPrediction(draft, desired); // (h)
   const normalized = normalize({
-    spec,
+    spec: draft.hpaSpec,
     current: draft.current,
     desired,
     recommendations: draft.state.recommendations ?? [],

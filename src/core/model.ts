@@ -11,6 +11,8 @@
  * @module
  */
 
+import type { TargetTrackingState } from './policy/target-tracking.js';
+
 /** The ScalerSpec type is inferred from its zod schema in `spec.ts`; re-exported here. */
 export type {
   ScalerSpec,
@@ -186,6 +188,8 @@ export interface ScalerState {
   readonly kpa: KpaState | null;
   /** Forecaster state (prediction); opaque to the other steps. */
   readonly forecast: unknown;
+  /** The target-tracking alarms (`policy: target-tracking`); absent or null before the first. */
+  readonly targetTracking?: TargetTrackingState | null;
 }
 
 export const initialState = (): ScalerState => ({

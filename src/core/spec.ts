@@ -9,6 +9,8 @@
  * @module
  */
 import { z } from 'zod';
+import { formulaVariables, parseFormula } from './policy/event/formula.js';
+import { cronTriggerConfigSchema } from './policy/schedule.js';
 
 const MAX_INT32 = 2_147_483_647;
 const rangeRule = (min: number, max: number): string =>
@@ -51,14 +53,19 @@ const triggerCommonKeys = [
 const triggerCommonSchema = z.object({
   name: z
     .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, -)')
+    // `_` is allowed so that a name can be a scalingModifiers formula variable (KEDA: `kw_trig`).
+    .regex(
+      /^[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/,
+      'must be a lowercase name (a-z, 0-9, - and _; starting and ending with a letter or digit)',
+    )
     .max(63)
     .optional(),
   /** The source type: `resource`, `prometheus`, `redis`, `rabbitmq`, `cron`, ... */
   type: z.string().regex(/^[a-z][-a-z0-9]*$/, 'must be a lowercase source type such as prometheus'),
   /** How the HPA math reads the value; defaulted from the type (resource → Resource, else External). */
   metricType: z.enum(metricSourceTypes).optional(),
-  target: metricTargetSchema,
+  /** Required, except for `cron` triggers (KEDA: 1 per replica, AverageValue). */
+  target: metricTargetSchema.optional(),
   /** KEDA activation threshold: the trigger is active only when its value is strictly above it. */
   activation: z.number().min(0).finite().default(0),
   resource: z.enum(['cpu', 'memory']).optional(),
@@ -77,13 +84,16 @@ export const triggerSchema = z
       name: raw.name,
       type: raw.type,
       metricType: raw.metricType ?? defaultMetricType(raw.type, raw.container),
-      target: raw.target,
+      target: raw.target ?? cronTarget,
       activation: raw.activation,
       ...(raw.resource === undefined ? {} : { resource: raw.resource }),
       ...(raw.container === undefined ? {} : { container: raw.container }),
       config,
     };
   });
+
+/** A cron trigger's metric is `desiredReplicas` inside its window, 0 outside: 1 per replica. */
+const cronTarget: MetricTarget = { type: 'AverageValue', value: 1 };
 
 function defaultMetricType(
   type: string,
@@ -186,11 +196,36 @@ export const kpaSpecSchema = z
   .strict();
 export type KpaSpec = z.infer<typeof kpaSpecSchema>;
 
+/**
+ * KEDA's `scalingModifiers`: a formula over trigger names (expr-lang subset, see
+ * policy/event/formula.ts) whose value is one composite metric with its own target.
+ */
+export const scalingModifiersSchema = z
+  .object({
+    formula: z.string().superRefine((formula, ctx) => {
+      const parsed = parseFormula(formula);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    }),
+    target: z.number().positive().finite(),
+    activationTarget: z.number().min(0).finite().default(0),
+    metricType: z.enum(['AverageValue', 'Value']).default('AverageValue'),
+  })
+  .strict();
+export type ScalingModifiersSpec = z.infer<typeof scalingModifiersSchema>;
+
 /** KEDA's ScaledObject timing defaults. */
 export const eventSpecSchema = z
   .object({
     cooldownSeconds: seconds(86_400).default(300),
     initialCooldownSeconds: seconds(86_400).default(0),
+    /** null = each trigger is its own HPA metric. */
+    scalingModifiers: scalingModifiersSchema.nullable().default(null),
+    /**
+     * Who moves the target to and from 0 (or idle) when minReplicas is 0 or idleReplicas is set:
+     * `keda` = KEDA's activation threshold and cooldown (the HPA math never goes below 1);
+     * `hpa` = the HPA's own HPAScaleToZero behaviour (the metrics alone decide).
+     */
+    zeroTransitions: z.enum(['keda', 'hpa']).default('keda'),
   })
   .strict();
 export type EventSpec = z.infer<typeof eventSpecSchema>;
@@ -201,7 +236,13 @@ export const fallbackSpecSchema = z
     failureThreshold: int(0).default(3),
     replicas: int(0),
     behavior: z
-      .enum(['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower'])
+      .enum([
+        'static',
+        'currentReplicas',
+        'currentReplicasIfHigher',
+        'currentReplicasIfLower',
+        'scalingModifiers',
+      ])
       .default('static'),
   })
   .strict();
@@ -247,8 +288,11 @@ export const scalerSpecSchema = z
   .object({
     name: z.string().min(1).optional(),
     target: targetRefSchema.optional(),
-    /** `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger. */
-    policy: z.enum(['hpa', 'kpa']).default('hpa'),
+    /**
+     * `hpa`: the HPA's replica calculator per trigger; `kpa`: Knative's decider on one trigger;
+     * `target-tracking`: the cloud providers' alarm-based target tracking on the CPU trigger.
+     */
+    policy: z.enum(['hpa', 'kpa', 'target-tracking']).default('hpa'),
     minReplicas: int(0).default(1),
     maxReplicas: int(1).default(100),
     /** KEDA idleReplicaCount: the count when every trigger is inactive (below minReplicas). */
@@ -289,6 +333,7 @@ export const scalerSpecSchema = z
       });
     }
     checkTriggers(spec.triggers, ctx);
+    checkFormulaNames(spec, ctx);
   });
 
 function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): void {
@@ -310,7 +355,7 @@ function checkTrigger(
   raw: {
     type: string;
     metricType?: string | undefined;
-    target: { type: string };
+    target?: { type: string } | undefined;
     resource?: string | undefined;
     container?: string | undefined;
   },
@@ -318,7 +363,8 @@ function checkTrigger(
 ): void {
   const metricType = raw.metricType ?? defaultMetricType(raw.type, raw.container);
   const isResource = metricType === 'Resource' || metricType === 'ContainerResource';
-  if (raw.target.type === 'Utilization' && !isResource) {
+  checkTargetOrCron(raw, ctx);
+  if (raw.target?.type === 'Utilization' && !isResource) {
     ctx.addIssue({
       code: 'custom',
       path: ['target', 'type'],
@@ -331,6 +377,55 @@ function checkTrigger(
       path: ['resource'],
       message: `required for ${metricType} metrics (cpu or memory)`,
     });
+  }
+}
+
+/** A cron trigger needs no target but a valid config; every other trigger needs a target. */
+function checkTargetOrCron(
+  raw: { type: string; target?: { type: string } | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (raw.type === 'cron') {
+    checkCronConfig(raw, ctx);
+  } else if (raw.target === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: 'required (except for cron triggers)',
+    });
+  }
+}
+
+/** A cron trigger's own keys (timezone, start, end, desiredReplicas), strictly. */
+function checkCronConfig(raw: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const config = Object.fromEntries(
+    Object.entries(raw).filter(([key]) => !(triggerCommonKeys as readonly string[]).includes(key)),
+  );
+  const result = cronTriggerConfigSchema.safeParse(config);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+}
+
+/** Every name a scalingModifiers formula reads must be a trigger's name. */
+function checkFormulaNames(
+  spec: { event: EventSpec; triggers: readonly TriggerSpec[] },
+  ctx: z.RefinementCtx,
+): void {
+  const modifiers = spec.event.scalingModifiers;
+  if (modifiers === null) return;
+  const parsed = parseFormula(modifiers.formula);
+  if (!parsed.ok) return;
+  const names = new Set(spec.triggers.map((t) => t.name));
+  for (const name of formulaVariables(parsed.value)) {
+    if (!names.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['event', 'scalingModifiers', 'formula'],
+        message: `reads ${name}, which is not a trigger name (${[...names].join(', ')})`,
+      });
+    }
   }
 }
 

@@ -1,0 +1,491 @@
+/**
+ * A small evaluator for the subset of expr-lang (https://expr-lang.org) that KEDA's
+ * `scalingModifiers.formula` uses: numbers, trigger names, `nil`, `true`/`false`, `+ - * / %`,
+ * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`,
+ * parentheses, array literals, `float(x)`, `int(x)`, `abs`, `min`, `max` and
+ * `count(list, {# > 1})`.
+ *
+ * Precedence follows expr-lang: `??` binds tightest among binary operators (`a ?? b + 1` is
+ * `(a ?? b) + 1`), then `* / %`, `+ -`, comparisons, `&&`, `||`, and the ternary last.
+ * Variables are trigger names; a nil variable (a trigger beyond its fallback threshold) is `null`.
+ *
+ * @module
+ */
+
+export type FormulaValue = number | boolean | null | readonly FormulaValue[];
+
+export type Formula =
+  | { readonly kind: 'num'; readonly value: number }
+  | { readonly kind: 'lit'; readonly value: boolean | null }
+  | { readonly kind: 'var'; readonly name: string; readonly pos: number }
+  | { readonly kind: 'elem' }
+  | { readonly kind: 'array'; readonly items: readonly Formula[] }
+  | { readonly kind: 'closure'; readonly body: Formula }
+  | { readonly kind: 'unary'; readonly op: string; readonly arg: Formula; readonly pos: number }
+  | {
+      readonly kind: 'binary';
+      readonly op: string;
+      readonly left: Formula;
+      readonly right: Formula;
+      readonly pos: number;
+    }
+  | {
+      readonly kind: 'cond';
+      readonly test: Formula;
+      readonly then: Formula;
+      readonly else: Formula;
+    }
+  | {
+      readonly kind: 'call';
+      readonly name: string;
+      readonly args: readonly Formula[];
+      readonly pos: number;
+    };
+
+export type FormulaResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+interface Token {
+  readonly type: 'num' | 'id' | 'op' | 'end';
+  readonly text: string;
+  readonly pos: number;
+}
+
+const operators = [
+  '??',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '**',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '!',
+  '?',
+  ':',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '#',
+];
+
+class FormulaSyntaxError extends Error {}
+
+function tokenize(src: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const rest = src.slice(i);
+    const space = /^\s+/.exec(rest);
+    if (space) {
+      i += space[0].length;
+      continue;
+    }
+    const token = readToken(rest, i);
+    tokens.push(token);
+    i += token.text.length;
+  }
+  tokens.push({ type: 'end', text: '', pos: src.length });
+  return tokens;
+}
+
+function readToken(rest: string, pos: number): Token {
+  const num = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(rest);
+  if (num) return { type: 'num', text: num[0], pos };
+  const id = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(rest);
+  if (id) return { type: 'id', text: id[0], pos };
+  const op = operators.find((o) => rest.startsWith(o));
+  if (op !== undefined) return { type: 'op', text: op, pos };
+  throw new FormulaSyntaxError(`unexpected character "${rest[0] ?? ''}" at position ${pos}`);
+}
+
+/** Binary operator precedence (higher binds tighter), after expr-lang's table. */
+const precedence: Readonly<Record<string, number>> = {
+  '||': 10,
+  or: 10,
+  '&&': 15,
+  and: 15,
+  '==': 20,
+  '!=': 20,
+  '<': 20,
+  '>': 20,
+  '<=': 20,
+  '>=': 20,
+  '+': 30,
+  '-': 30,
+  '*': 60,
+  '/': 60,
+  '%': 60,
+  '**': 100,
+  '??': 500,
+};
+
+const normalizeOp = (op: string): string => (op === 'or' ? '||' : op === 'and' ? '&&' : op);
+
+class Parser {
+  #i = 0;
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  get peek(): Token {
+    return this.tokens[this.#i] ?? { type: 'end', text: '', pos: 0 };
+  }
+
+  next(): Token {
+    const t = this.peek;
+    this.#i += 1;
+    return t;
+  }
+
+  expect(text: string): Token {
+    const t = this.next();
+    if (t.text !== text || t.type === 'num') {
+      throw new FormulaSyntaxError(`expected "${text}" at position ${t.pos}, found ${describe(t)}`);
+    }
+    return t;
+  }
+
+  expression(): Formula {
+    const test = this.binary(0);
+    if (this.peek.type === 'op' && this.peek.text === '?') {
+      this.next();
+      const then = this.expression();
+      this.expect(':');
+      return { kind: 'cond', test, then, else: this.expression() };
+    }
+    return test;
+  }
+
+  binary(minPrec: number): Formula {
+    let left = this.unary();
+    for (;;) {
+      const t = this.peek;
+      const prec =
+        t.type !== 'num' && Object.hasOwn(precedence, t.text) ? precedence[t.text] : undefined;
+      if (prec === undefined || prec <= minPrec || t.type === 'end') return left;
+      this.next();
+      // `**` is right-associative; everything else is left-associative.
+      const right = this.binary(t.text === '**' ? prec - 1 : prec);
+      left = { kind: 'binary', op: normalizeOp(t.text), left, right, pos: t.pos };
+    }
+  }
+
+  unary(): Formula {
+    const t = this.peek;
+    if (
+      (t.type === 'op' && ['-', '+', '!'].includes(t.text)) ||
+      (t.type === 'id' && t.text === 'not')
+    ) {
+      this.next();
+      const op = t.text === 'not' ? '!' : t.text;
+      return { kind: 'unary', op, arg: this.unary(), pos: t.pos };
+    }
+    return this.primary();
+  }
+
+  primary(): Formula {
+    const t = this.next();
+    if (t.type === 'num') return { kind: 'num', value: Number(t.text) };
+    if (t.type === 'id') return this.identifier(t);
+    if (t.text === '(') {
+      const inner = this.expression();
+      this.expect(')');
+      return inner;
+    }
+    if (t.text === '[') return { kind: 'array', items: this.list(']') };
+    if (t.text === '{') {
+      const body = this.expression();
+      this.expect('}');
+      return { kind: 'closure', body };
+    }
+    if (t.text === '#') return { kind: 'elem' };
+    throw new FormulaSyntaxError(`unexpected ${describe(t)} at position ${t.pos}`);
+  }
+
+  identifier(t: Token): Formula {
+    if (t.text === 'nil') return { kind: 'lit', value: null };
+    if (t.text === 'true' || t.text === 'false') return { kind: 'lit', value: t.text === 'true' };
+    if (this.peek.text === '(' && this.peek.type === 'op') {
+      this.next();
+      return { kind: 'call', name: t.text, args: this.list(')'), pos: t.pos };
+    }
+    return { kind: 'var', name: t.text, pos: t.pos };
+  }
+
+  list(close: string): Formula[] {
+    const items: Formula[] = [];
+    if (this.peek.text === close && this.peek.type === 'op') {
+      this.next();
+      return items;
+    }
+    for (;;) {
+      items.push(this.expression());
+      const t = this.next();
+      if (t.text === close && t.type === 'op') return items;
+      if (t.text !== ',' || t.type !== 'op') {
+        throw new FormulaSyntaxError(
+          `expected "," or "${close}" at position ${t.pos}, found ${describe(t)}`,
+        );
+      }
+    }
+  }
+}
+
+function describe(t: Token): string {
+  return t.type === 'end' ? 'end of formula' : `"${t.text}"`;
+}
+
+/** Parses a formula; a syntax error names the position (0-based character offset). */
+export function parseFormula(src: string): FormulaResult<Formula> {
+  try {
+    const parser = new Parser(tokenize(src));
+    if (parser.peek.type === 'end') return { ok: false, error: 'formula is empty' };
+    const ast = parser.expression();
+    const t = parser.peek;
+    if (t.type !== 'end') {
+      return { ok: false, error: `unexpected ${describe(t)} at position ${t.pos}` };
+    }
+    return { ok: true, value: ast };
+  } catch (e) {
+    if (e instanceof FormulaSyntaxError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** The variable names a formula reads (trigger names). */
+export function formulaVariables(ast: Formula): string[] {
+  const names = new Set<string>();
+  const walk = (n: Formula): void => {
+    if (n.kind === 'var') names.add(n.name);
+    for (const child of children(n)) walk(child);
+  };
+  walk(ast);
+  return [...names];
+}
+
+function children(n: Formula): readonly Formula[] {
+  switch (n.kind) {
+    case 'array':
+      return n.items;
+    case 'closure':
+      return [n.body];
+    case 'unary':
+      return [n.arg];
+    case 'binary':
+      return [n.left, n.right];
+    case 'cond':
+      return [n.test, n.then, n.else];
+    case 'call':
+      return n.args;
+    default:
+      return [];
+  }
+}
+
+class FormulaRuntimeError extends Error {}
+
+type Env = Readonly<Record<string, number | null>>;
+
+/** Evaluates a parsed formula with trigger values (null = nil). Runtime errors are values. */
+export function evaluateFormula(ast: Formula, env: Env): FormulaResult<FormulaValue> {
+  try {
+    return { ok: true, value: evalNode(ast, env, undefined) };
+  } catch (e) {
+    if (e instanceof FormulaRuntimeError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+type Evaluator = (n: never, env: Env, elem: FormulaValue | undefined) => FormulaValue;
+
+const evaluators: Readonly<Record<Formula['kind'], Evaluator>> = {
+  num: (n: Extract<Formula, { kind: 'num' }>) => n.value,
+  lit: (n: Extract<Formula, { kind: 'lit' }>) => n.value,
+  var: (n: Extract<Formula, { kind: 'var' }>, env: Env) => lookup(n, env),
+  elem: evalCollection,
+  array: evalCollection,
+  closure: evalCollection,
+  unary: (n: Extract<Formula, { kind: 'unary' }>, env: Env, elem: FormulaValue | undefined) =>
+    evalUnary(n.op, evalNode(n.arg, env, elem), n.pos),
+  binary: evalBinary,
+  cond: evalCond,
+  call: evalCall,
+};
+
+function evalNode(n: Formula, env: Env, elem: FormulaValue | undefined): FormulaValue {
+  return evaluators[n.kind](n as never, env, elem);
+}
+
+function evalCollection(
+  n: Extract<Formula, { kind: 'elem' | 'array' | 'closure' }>,
+  env: Env,
+  elem: FormulaValue | undefined,
+): FormulaValue {
+  if (n.kind === 'array') return n.items.map((i) => evalNode(i, env, elem));
+  if (n.kind === 'closure') {
+    throw new FormulaRuntimeError('a predicate {...} is only allowed as an argument of count');
+  }
+  if (elem === undefined) throw new FormulaRuntimeError('# used outside a predicate');
+  return elem;
+}
+
+function lookup(n: Extract<Formula, { kind: 'var' }>, env: Env): FormulaValue {
+  if (!Object.hasOwn(env, n.name)) {
+    throw new FormulaRuntimeError(`unknown name ${n.name} at position ${n.pos}`);
+  }
+  return env[n.name] ?? null;
+}
+
+function evalCond(
+  n: Extract<Formula, { kind: 'cond' }>,
+  env: Env,
+  elem: FormulaValue | undefined,
+): FormulaValue {
+  const test = evalNode(n.test, env, elem);
+  if (typeof test !== 'boolean') {
+    throw new FormulaRuntimeError(`the condition of ?: must be a boolean, got ${show(test)}`);
+  }
+  return evalNode(test ? n.then : n.else, env, elem);
+}
+
+function show(v: FormulaValue): string {
+  return v === null ? 'nil' : JSON.stringify(v);
+}
+
+function num(v: FormulaValue, what: string, pos: number): number {
+  if (typeof v !== 'number') {
+    throw new FormulaRuntimeError(`${what} at position ${pos} needs a number, got ${show(v)}`);
+  }
+  return v;
+}
+
+function evalUnary(op: string, v: FormulaValue, pos: number): FormulaValue {
+  if (op === '!') {
+    if (typeof v !== 'boolean')
+      throw new FormulaRuntimeError(`! at position ${pos} needs a boolean`);
+    return !v;
+  }
+  const x = num(v, `unary ${op}`, pos);
+  return op === '-' ? -x : x;
+}
+
+function evalBinary(
+  n: Extract<Formula, { kind: 'binary' }>,
+  env: Env,
+  elem: FormulaValue | undefined,
+): FormulaValue {
+  const left = evalNode(n.left, env, elem);
+  if (n.op === '??') return left ?? evalNode(n.right, env, elem);
+  if (n.op === '&&' || n.op === '||')
+    return evalLogical(n, left, () => evalNode(n.right, env, elem));
+  const right = evalNode(n.right, env, elem);
+  if (n.op === '==') return equal(left, right);
+  if (n.op === '!=') return !equal(left, right);
+  return arithmetic(n.op, num(left, n.op, n.pos), num(right, n.op, n.pos));
+}
+
+function evalLogical(
+  n: Extract<Formula, { kind: 'binary' }>,
+  left: FormulaValue,
+  right: () => FormulaValue,
+): boolean {
+  if (typeof left !== 'boolean')
+    throw new FormulaRuntimeError(`${n.op} at position ${n.pos} needs booleans`);
+  if (n.op === '&&' ? !left : left) return left;
+  const r = right();
+  if (typeof r !== 'boolean')
+    throw new FormulaRuntimeError(`${n.op} at position ${n.pos} needs booleans`);
+  return r;
+}
+
+function equal(a: FormulaValue, b: FormulaValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const arithmeticOps: Readonly<Record<string, (a: number, b: number) => number | boolean>> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '%': (a, b) => a % b,
+  '**': (a, b) => a ** b,
+  '<': (a, b) => a < b,
+  '>': (a, b) => a > b,
+  '<=': (a, b) => a <= b,
+  '>=': (a, b) => a >= b,
+};
+
+function arithmetic(op: string, a: number, b: number): FormulaValue {
+  const f = arithmeticOps[op];
+  if (f === undefined) throw new FormulaRuntimeError(`unknown operator ${op}`);
+  return f(a, b);
+}
+
+function evalCall(
+  n: Extract<Formula, { kind: 'call' }>,
+  env: Env,
+  elem: FormulaValue | undefined,
+): FormulaValue {
+  if (n.name === 'count') return evalCount(n, env, elem);
+  const args = n.args.map((a) => evalNode(a, env, elem));
+  const nums = (): number[] => args.map((a) => num(a, `${n.name}()`, n.pos));
+  switch (n.name) {
+    case 'float':
+      return one(nums(), n);
+    case 'int':
+      return Math.trunc(one(nums(), n));
+    case 'abs':
+      return Math.abs(one(nums(), n));
+    case 'min':
+      return Math.min(...atLeastOne(nums(), n));
+    case 'max':
+      return Math.max(...atLeastOne(nums(), n));
+    default:
+      throw new FormulaRuntimeError(`unknown function ${n.name} at position ${n.pos}`);
+  }
+}
+
+function one(args: readonly number[], n: { name: string; pos: number }): number {
+  if (args.length !== 1 || args[0] === undefined) {
+    throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} takes one argument`);
+  }
+  return args[0];
+}
+
+function atLeastOne(args: number[], n: { name: string; pos: number }): number[] {
+  if (args.length === 0)
+    throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} needs arguments`);
+  return args;
+}
+
+function evalCount(
+  n: Extract<Formula, { kind: 'call' }>,
+  env: Env,
+  elem: FormulaValue | undefined,
+): number {
+  const [listNode, predicate] = n.args;
+  if (n.args.length !== 2 || listNode === undefined || predicate?.kind !== 'closure') {
+    throw new FormulaRuntimeError(
+      `count() at position ${n.pos} takes a list and a predicate {...}`,
+    );
+  }
+  const list = evalNode(listNode, env, elem);
+  if (!Array.isArray(list))
+    throw new FormulaRuntimeError(`count() at position ${n.pos} needs a list`);
+  return (list as readonly FormulaValue[]).filter((item) => {
+    const r = evalNode(predicate.body, env, item);
+    if (typeof r !== 'boolean')
+      throw new FormulaRuntimeError(`count() predicate must return a boolean`);
+    return r;
+  }).length;
+}
