@@ -6,7 +6,7 @@
  */
 import type { PodInfo, PodSample } from '../../model.js';
 import type { Tolerance } from '../../steps/tolerance.js';
-import { proposeWithCorrection } from './correction.js';
+import { proposeDirect, proposeWithCorrection } from './correction.js';
 import { groupPods, type PodGroups } from './group-pods.js';
 import { customPodMetrics, resourcePodMetrics, type PodMetrics } from './pod-metrics.js';
 import { calculateRequests } from './requests.js';
@@ -111,19 +111,23 @@ export function getResourceReplicas(
   const first = resourceUtilizationRatio(grouped.metrics, req.requests, scope.targetUtilization);
   if (typeof first === 'string') return { ok: false, error: first };
   const fallbackPercent = Math.max(100, scope.targetUtilization);
-  const replicas = proposeWithCorrection({
-    currentReplicas: input.currentReplicas,
-    ratio: first.ratio,
-    groups: grouped.groups,
-    metrics: grouped.metrics,
-    tolerance: input.tolerance,
-    missingValueOnScaleDown: (pod) =>
-      Math.trunc(((req.requests.get(pod) ?? 0) * fallbackPercent) / 100),
-    recompute: (m) => {
-      const r = resourceUtilizationRatio(m, req.requests, scope.targetUtilization);
-      return typeof r === 'string' ? r : r.ratio;
-    },
-  });
+  const current = input.currentReplicas;
+  const direct = proposeDirect(current, first.ratio, grouped.groups, input.tolerance);
+  const replicas =
+    direct ??
+    proposeWithCorrection({
+      currentReplicas: input.currentReplicas,
+      ratio: first.ratio,
+      groups: grouped.groups,
+      metrics: grouped.metrics,
+      tolerance: input.tolerance,
+      missingValueOnScaleDown: (pod) =>
+        Math.trunc(((req.requests.get(pod) ?? 0) * fallbackPercent) / 100),
+      recompute: (m) => {
+        const r = resourceUtilizationRatio(m, req.requests, scope.targetUtilization);
+        return typeof r === 'string' ? r : r.ratio;
+      },
+    });
   if (typeof replicas === 'string') return { ok: false, error: replicas };
   return {
     ok: true,

@@ -51,6 +51,21 @@ function movesAgainst(newRatio: number, proposal: number, current: number): bool
 }
 
 /**
+ * Step 1 alone: with no unready pods on a scale-up and no missing pods, the proposal needs no
+ * correction pass (within tolerance → current, else ceil(ratio × ready pods)); null otherwise.
+ * Callers on a hot path use it before building the correction's inputs.
+ */
+export function proposeDirect(
+  current: number,
+  ratio: number,
+  groups: PodGroups,
+  tolerance: Tolerance,
+): number | null {
+  if ((groups.unready.size > 0 && ratio > 1) || groups.missing.size > 0) return null;
+  return withinTolerance(ratio, tolerance) ? current : Math.ceil(ratio * groups.readyCount);
+}
+
+/**
  * 1. no unready pods on a scale-up and no missing pods: within tolerance → current, else
  *    ceil(ratio × ready pods);
  * 2. otherwise fill in missing pods (scale-down: the fallback value; scale-up: 0; ratio exactly 1:
@@ -60,10 +75,9 @@ function movesAgainst(newRatio: number, proposal: number, current: number): bool
  */
 export function proposeWithCorrection(input: CorrectionInput): number | string {
   const { currentReplicas: current, ratio, groups, tolerance } = input;
+  const direct = proposeDirect(current, ratio, groups, tolerance);
+  if (direct !== null) return direct;
   const scaleUpWithUnready = groups.unready.size > 0 && ratio > 1;
-  if (!scaleUpWithUnready && groups.missing.size === 0) {
-    return withinTolerance(ratio, tolerance) ? current : Math.ceil(ratio * groups.readyCount);
-  }
   const metrics = filled(input, scaleUpWithUnready);
   const newRatio = input.recompute(metrics);
   if (typeof newRatio === 'string') return newRatio;

@@ -39,28 +39,36 @@ function cpuUnready(pod: PodInfo, metric: PodMetric, opts: GroupPodsOptions): bo
   return !ready.status && pod.startTime + opts.initialReadinessDelayMs > ready.lastTransitionTime;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+type PodClass = 'ignored' | 'unready' | 'missing' | 'ready';
+
+function classify(pod: PodInfo, metrics: PodMetrics, opts: GroupPodsOptions): PodClass {
+  if (pod.deleted === true || pod.phase === 'Failed') return 'ignored';
+  if (pod.phase === 'Pending') return 'unready';
+  const metric = metrics.get(pod.name);
+  if (metric === undefined) return 'missing';
+  if (opts.resource === 'cpu' && cpuUnready(pod, metric, opts)) return 'unready';
+  return 'ready';
+}
+
 export function groupPods(
   pods: readonly PodInfo[],
   metrics: PodMetrics,
   opts: GroupPodsOptions,
 ): PodGroups {
   let readyCount = 0;
-  const unready = new Set<string>();
-  const missing = new Set<string>();
-  const ignored = new Set<string>();
+  // Sets are allocated on first use: most ticks have neither unready, missing nor ignored pods.
+  const sets: Partial<Record<Exclude<PodClass, 'ready'>, Set<string>>> = {};
   for (const pod of pods) {
-    if (pod.deleted === true || pod.phase === 'Failed') {
-      ignored.add(pod.name);
-      continue;
-    }
-    if (pod.phase === 'Pending') {
-      unready.add(pod.name);
-      continue;
-    }
-    const metric = metrics.get(pod.name);
-    if (metric === undefined) missing.add(pod.name);
-    else if (opts.resource === 'cpu' && cpuUnready(pod, metric, opts)) unready.add(pod.name);
-    else readyCount++;
+    const c = classify(pod, metrics, opts);
+    if (c === 'ready') readyCount++;
+    else (sets[c] ??= new Set()).add(pod.name);
   }
-  return { readyCount, unready, missing, ignored };
+  return {
+    readyCount,
+    unready: sets.unready ?? NONE,
+    missing: sets.missing ?? NONE,
+    ignored: sets.ignored ?? NONE,
+  };
 }

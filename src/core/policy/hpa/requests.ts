@@ -41,7 +41,9 @@ function sumRequests(pod: PodInfo, resource: keyof ResourceQuantities): number |
     if (value === null) return missingRequest(resource, c.name, pod.name);
     sum += value;
   }
-  for (const c of pod.initContainers ?? []) {
+  const inits = pod.initContainers;
+  if (inits === undefined) return sum;
+  for (const c of inits) {
     if (!c.restartAlways) continue;
     const value = request(c.requests, resource);
     if (value === null) return missingRequest(resource, c.name, pod.name);

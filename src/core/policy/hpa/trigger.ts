@@ -8,6 +8,7 @@
 import type {
   MetricReading,
   Observation,
+  PodSample,
   ReadingError,
   TriggerOutcome,
   TriggerSpec,
@@ -59,14 +60,18 @@ function isBad(v: number | null | undefined): boolean {
   return v !== null && v !== undefined && !(Number.isFinite(v) && v >= 0);
 }
 
+function badSample(s: PodSample): boolean {
+  if (isBad(s.valueMilli)) return true;
+  const containers = s.containers;
+  if (containers === undefined) return false;
+  for (const c of containers) if (isBad(c.usageMilli)) return true;
+  return false;
+}
+
 /** NaN, infinite and negative values make the reading unusable (bad data never shrinks a service). */
 function badValue(reading: OkReading): boolean {
-  for (const v of reading.valuesMilli ?? []) if (isBad(v)) return true;
-  for (const s of reading.podSamples ?? []) {
-    if (isBad(s.valueMilli)) return true;
-    for (const c of s.containers ?? []) if (isBad(c.usageMilli)) return true;
-  }
-  return false;
+  if (reading.valuesMilli?.some(isBad) === true) return true;
+  return reading.podSamples?.some(badSample) === true;
 }
 
 function podInput(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): PodMetricInput {
@@ -85,16 +90,16 @@ const toMilli = (units: number): number => Math.round(units * 1000);
 const calcError = (error: string): ReadingError => readingError('CalculationFailed', error);
 
 function resourceProposal(trigger: TriggerSpec, ctx: TriggerContext, reading: OkReading): Computed {
-  const scope = { resource: trigger.resource ?? 'cpu', container: trigger.container ?? null };
+  const resource = trigger.resource ?? 'cpu';
+  const container = trigger.container ?? null;
   const input = podInput(trigger, ctx, reading);
+  const target = trigger.target.value;
   if (trigger.target.type === 'Utilization') {
-    const r = getResourceReplicas(input, { ...scope, targetUtilization: trigger.target.value });
+    const r = getResourceReplicas(input, { resource, container, targetUtilization: target });
     return r.ok ? { replicas: r.replicas, value: r.utilization } : calcError(r.error);
   }
-  const r = getRawResourceReplicas(input, {
-    ...scope,
-    targetAverageMilli: toMilli(trigger.target.value),
-  });
+  const targetAverageMilli = toMilli(target);
+  const r = getRawResourceReplicas(input, { resource, container, targetAverageMilli });
   return r.ok ? { replicas: r.replicas, value: r.usageMilli / 1000 } : calcError(r.error);
 }
 

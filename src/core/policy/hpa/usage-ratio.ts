@@ -25,13 +25,13 @@ export function resourceUtilizationRatio(
   let usage = 0;
   let requested = 0;
   let count = 0;
-  for (const [pod, metric] of metrics) {
+  metrics.forEach((metric, pod) => {
     const request = requests.get(pod);
-    if (request === undefined) continue;
+    if (request === undefined) return;
     usage += metric.value;
     requested += request;
     count++;
-  }
+  });
   if (requested === 0) return 'no metrics returned matched known pods';
   const utilization = Math.trunc((usage * 100) / requested);
   return {
@@ -50,7 +50,9 @@ export interface PlainRatio {
 /** Plain average over every sample (superfluous ones included), against a per-pod target. */
 export function metricUsageRatio(metrics: PodMetrics, targetMilli: number): PlainRatio {
   let total = 0;
-  for (const metric of metrics.values()) total += metric.value;
+  metrics.forEach((metric) => {
+    total += metric.value;
+  });
   const averageMilli = Math.trunc(total / metrics.size);
   return { ratio: averageMilli / targetMilli, averageMilli };
 }
