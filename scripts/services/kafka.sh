@@ -12,11 +12,13 @@ SRC="$(cd "$(dirname "$0")/kafka-fake" && pwd)"
 
 if [ "${1:-start}" = stop ]; then stop_service; exit 0; fi
 export PATH="$PATH:/usr/local/go/bin"
+CACHE="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}"
+export GOPATH="${GOPATH:-${HOME:-/tmp}/go}" GOCACHE="${GOCACHE:-$CACHE/go-build}"
 command -v go >/dev/null || die "go not found: kfake is built from Go modules (apt-get install golang-go)"
 if ! running; then
   rm -rf "$DIR" && mkdir -p "$DIR"
   port_open 127.0.0.1 "$PORT" && die "port $PORT is taken by another process (set TIDE_KAFKA_PORT)"
-  BIN="${XDG_CACHE_HOME:-$HOME/.cache}/tide/kafka-fake-$(cat "$SRC/go.sum" "$SRC/main.go" | sha256sum | cut -c1-12)"
+  BIN="$CACHE/tide/kafka-fake-$(cat "$SRC/go.sum" "$SRC/main.go" | sha256sum | cut -c1-12)"
   if [ ! -x "$BIN" ]; then
     mkdir -p "$(dirname "$BIN")"
     (cd "$SRC" && go build -o "$BIN.tmp" . && mv "$BIN.tmp" "$BIN") >>"$DIR/log" 2>&1 ||
