@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test suite: install, build, typecheck + lint + unit + conformance, then integration
-# (which brings up its own servers on loopback), then the benchmarks (figures, no assertions).
+# (which installs and starts its own servers on loopback), then the benchmarks (figures, no
+# assertions). Ends with one line "Tests: N passed, M failed" over every vitest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+results="$(mktemp -d "${TMPDIR:-/tmp}/tide-results.XXXXXX")"
+export TIDE_RESULTS_DIR="$results"
+
+summary() {
+  local code=$?
+  node scripts/summarize-results.mjs "$results" || true
+  exit "$code"
+}
+trap summary EXIT
+
 npm ci --no-audit --no-fund
 npm run build
-npm test
-if [ -x scripts/test-integration.sh ]; then ./scripts/test-integration.sh; fi
+npm run typecheck
+npm run lint
+npx vitest run --project unit --project conformance --reporter=default --reporter=json \
+  --outputFile.json="$results/unit.json"
+./scripts/test-integration.sh --reporter=default --reporter=json \
+  --outputFile.json="$results/integration.json"
 npm run bench

@@ -115,10 +115,7 @@ describe('tide backtest', () => {
   it.each([
     [{ peakReplicas: '0' }, '--peak-replicas = 0'],
     [{ step: 'fast' }, '--step = "fast", must be a number'],
-    [
-      { scrapeSeconds: '20' },
-      '--scrape-seconds = 20, must be a whole multiple of --step (15)',
-    ],
+    [{ scrapeSeconds: '20' }, '--scrape-seconds = 20, must be a whole multiple of --step (15)'],
     [{ policy: ['hpa,nope'] }, 'policy = "nope": not a baseline'],
     [{ trace: ['no-such-trace'] }, 'trace = "no-such-trace": neither a file nor a bundled trace'],
     [{ prometheus: 'http://127.0.0.1:1', trace: [] }, '--prometheus needs --query, --start, --end'],

@@ -72,7 +72,7 @@ const modelFlags = [
   [
     '--initial-replicas <n>',
     'initialReplicas',
-    'replicas each policy starts with (default: required at t = 0)',
+    "replicas each policy starts with, all ready (clamped to the spec's bounds)",
     null,
   ],
 ] as const;
@@ -266,7 +266,10 @@ export async function runBacktest(flags: BacktestFlags, io: BacktestIo): Promise
   return report;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];
 
 /** --jobs: worker threads (default: the cores available, at most 4). */
 function jobCount(raw: unknown): number {
@@ -287,7 +290,6 @@ export function register(program: Command): void {
       '--trace <file|name>',
       `a CSV trace (timestamp,value) or a bundled trace name; repeatable (default: every trace in ${bundledTraceDirSafe()})`,
       collect,
-      [],
     )
     .option(
       '--prometheus <url>',
@@ -301,13 +303,11 @@ export function register(program: Command): void {
       '--policy <names>',
       `comma-separated policies: ${[ORACLE, ...baselineNames].join(', ')} (default: all)`,
       collect,
-      [],
     )
     .option(
       '--spec <file>',
       'your own ScalerSpec (YAML or JSON) as one more policy; repeatable',
       collect,
-      [],
     )
     .option('--out <dir>', 'where to write index.html and report.json', 'tide-report')
     .option('--no-html', 'write report.json only')
@@ -321,7 +321,8 @@ export function register(program: Command): void {
     );
   }
   cmd.action(async (options: Record<string, unknown>) => {
-    const flags = { ...options } as BacktestFlags;
+    const lists: Record<string, string[]> = { trace: [], policy: [], spec: [] };
+    const flags = { ...lists, ...options } as unknown as BacktestFlags;
     await runBacktest(flags, {
       stdout: process.stdout,
       stderr: process.stderr,

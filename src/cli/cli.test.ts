@@ -60,6 +60,20 @@ describe('tide decide / explain', () => {
 });
 
 describe('tide validate', () => {
+  it("checks each trigger's source settings against the source's schema", async () => {
+    const file = join(dir, 'source.yaml');
+    writeFileSync(
+      file,
+      'triggers:\n  - type: prometheus\n    query: up\n    bogus: 1\n    target: {type: AverageValue, value: 5}\n  - type: nosuch\n    target: {type: AverageValue, value: 5}\n',
+    );
+    const { out, code } = await tide('validate', file);
+    expect(code).toBe(1);
+    expect(out).toContain(`${file}: triggers[0].bogus: unknown key for a prometheus trigger`);
+    expect(out).toMatch(
+      /triggers\[1\]\.type = "nosuch": unknown source type, must be one of .*prometheus/,
+    );
+  });
+
   it('accepts the documented examples', async () => {
     const { out, code } = await tide(
       'validate',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseSpec } from '../core/spec.js';
+import { parseSpec, type ScalerSpec, type SpecIssue } from '../core/spec.js';
+import { validateTriggerConfig } from '../sources/registry.js';
 import { readSpecDocuments } from './spec-file.js';
 
 /** `tide validate FILE...`: every problem with its path, the value and the rule; exit 1 on any. */
@@ -22,12 +23,18 @@ async function validateFile(file: string): Promise<number> {
   let problems = 0;
   for (const doc of await readSpecDocuments(file)) {
     const result = parseSpec(doc.input);
-    if (result.ok) {
-      process.stdout.write(`${doc.where}: ok\n`);
-      continue;
-    }
-    for (const issue of result.issues) process.stdout.write(`${doc.where}: ${issue.message}\n`);
-    problems += result.issues.length;
+    const issues = result.ok ? sourceIssues(result.value) : result.issues;
+    if (issues.length === 0) process.stdout.write(`${doc.where}: ok\n`);
+    for (const issue of issues) process.stdout.write(`${doc.where}: ${issue.message}\n`);
+    problems += issues.length;
   }
   return problems;
+}
+
+/** Each trigger's source settings, checked against its source's own schema. */
+function sourceIssues(spec: ScalerSpec): SpecIssue[] {
+  return spec.triggers.flatMap((t, i) => {
+    const r = validateTriggerConfig(t, `triggers[${i}]`);
+    return r.ok ? [] : r.issues;
+  });
 }

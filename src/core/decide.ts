@@ -15,7 +15,7 @@
  *   (c) per-trigger proposals (the HPA's replica calculator) over what (d) prepared
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
  *   (g) schedule floors: an open cron window raises the count to its desiredReplicas
- *   (h) [prediction]                                     — insertion point, pass-through for now
+ *   (h) prediction: max of the reactive proposal and the forecast (steps/prediction.ts)
  *   (i) normalize: behavior path (stabilize → rate limits + min/max) or the legacy path
  *   (j) record: the recommendation (in (i)), and on a change lastScaleTime and the scale event
  *
@@ -37,6 +37,7 @@ import { decideKpa } from './policy/kpa/decide-kpa.js';
 import { targetTracking } from './policy/target-tracking.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
+import { applyPrediction as applyPredictionStep } from './steps/prediction.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 import { applyEventFallback } from './steps/event-fallback.js';
@@ -206,9 +207,29 @@ function applyScheduleFloors(draft: Draft, event: EventView, desired: number): n
   return floored;
 }
 
-/** [prediction teammate] (h) forecast-based floor (max with the reactive proposal). Pass-through. */
-function applyPrediction(_draft: Draft, desired: number): number {
-  return desired;
+/** Ready pods (Running and Ready); without a pod list, `readyReplicas` or the current count. */
+function readyCount(o: Observation): number {
+  if (o.pods.length === 0) return o.readyReplicas ?? o.currentReplicas;
+  return o.pods.filter((p) => p.phase === 'Running' && p.ready?.status === true).length;
+}
+
+/** (h) forecast-based floor: max with the reactive proposal (modes off / forecastOnly / on). */
+function applyPrediction(draft: Draft, desired: number): number {
+  const r = applyPredictionStep({
+    spec: draft.spec,
+    state: draft.state,
+    triggers: draft.triggers,
+    counts: {
+      readyReplicas: readyCount(draft.observation),
+      statusReplicas: draft.observation.statusReplicas ?? draft.current,
+    },
+    desired,
+    now: draft.now,
+  });
+  draft.state = r.state;
+  draft.reasons.push(...r.reasons);
+  if (r.condition !== null) draft.conditions = setCondition(draft.conditions, r.condition);
+  return r.replicas;
 }
 
 // (j) -----------------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { register } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tide-run-'));
+let port = 0;
+const server = http.createServer((_req, res) => res.end(JSON.stringify({ queue: { depth: 45 } })));
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function tideRun(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const program = new Command().exitOverride();
+  register(program);
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'tide', 'run', ...args]);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out, err, code };
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const scalers = (trigger: string) =>
+  `scalers:\n  - name: orders\n    minReplicas: 2\n    maxReplicas: 20\n    triggers:\n      - ${trigger}\n`;
+
+describe('tide run', () => {
+  it('exits 2 without --dry-run: targets are not implemented yet', async () => {
+    const { err, code } = await tideRun(
+      '-c',
+      file(
+        'a.yaml',
+        scalers('{type: redis, host: r, key: k, target: {type: AverageValue, value: 1}}'),
+      ),
+    );
+    expect(code).toBe(2);
+    expect(err).toContain('acting on targets is not implemented yet');
+  });
+
+  it('reports every bad trigger config with its path and exits 1', async () => {
+    const { err, code } = await tideRun(
+      '--dry-run',
+      '-c',
+      file(
+        'b.yaml',
+        scalers('{type: redis, key: k, prot: 1, target: {type: AverageValue, value: 1}}'),
+      ),
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('scalers[0]: triggers[0].host = missing');
+    expect(err).toContain('scalers[0]: triggers[0].prot: unknown key for a redis trigger');
+  });
+
+  it('reads, decides and prints each decision with its reasons in a dry run', async () => {
+    const trigger = `{name: depth, type: http, url: "http://127.0.0.1:${port}/q", valuePath: queue.depth, target: {type: AverageValue, value: 10}}`;
+    const { out, code } = await tideRun(
+      '--dry-run',
+      '--ticks',
+      '1',
+      '--replicas',
+      '3',
+      '-c',
+      file('c.yaml', scalers(trigger)),
+    );
+    expect(code).toBe(0);
+    // 45 / 10 per replica → 5 replicas, from 3 (within the scale-up limit of 3 + 4).
+    expect(out).toContain('[orders] (dry run)');
+    expect(out).toContain('scale up 3 → 5 replicas');
+    expect(out).toContain('depth (http): proposes 5 from value 15');
+  });
+
+  it('names the flag and its variable on a bad option', async () => {
+    const { err, code } = await tideRun('--dry-run', '--read-concurrency', '0', '-c', 'x.yaml');
+    expect(code).toBe(1);
+    expect(err).toContain('--read-concurrency / TIDE_READ_CONCURRENCY = "0"');
+  });
+});

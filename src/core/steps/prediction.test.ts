@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../decide.js';
+import { DAY_MS, MINUTE_MS, dailySine } from '../forecast/fixtures.js';
+import { initialState, type Decision, type Observation, type ScalerState } from '../model.js';
+import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
+import { predictionLoad } from './prediction.js';
+
+const t0 = Date.UTC(2024, 0, 1);
+const load = dailySine(1000, 700); // req/s, 300 … 1700
+
+const specFor = (mode: 'off' | 'forecastOnly' | 'on'): ScalerSpec =>
+  scalerSpecSchema.parse({
+    minReplicas: 1,
+    maxReplicas: 50,
+    syncPeriodSeconds: 60,
+    startupSeconds: 120,
+    triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
+    prediction: { mode },
+  });
+
+const observation = (current: number, rps: number, now: number): Observation => ({
+  currentReplicas: current,
+  pods: [],
+  metrics: { rps: { status: 'ok', timestamp: now, valuesMilli: [Math.round(rps * 1000)] } },
+});
+
+/** Runs decide once a minute; the target follows each decision at once. */
+function replay(spec: ScalerSpec, minutes: number): { decisions: Decision[]; state: ScalerState } {
+  let state = initialState();
+  let current = 10;
+  const decisions: Decision[] = [];
+  for (let i = 0; i < minutes; i++) {
+    const now = t0 + i * MINUTE_MS;
+    const d = decide(spec, observation(current, load(now), now), state, now);
+    decisions.push(d);
+    state = d.state;
+    current = d.desiredReplicas;
+  }
+  return { decisions, state };
+}
+
+const minutes = (DAY_MS / MINUTE_MS) * 1.5;
+
+describe('prediction in decide', { timeout: 120_000 }, () => {
+  const off = replay(specFor('off'), minutes);
+  const on = replay(specFor('on'), minutes);
+  const only = replay(specFor('forecastOnly'), minutes);
+  const codes = (d: Decision): string[] => d.reasons.map((r) => r.code);
+
+  it('mode off keeps no forecaster state and adds no reason', () => {
+    expect(off.state.forecast).toBeNull();
+    expect(off.decisions.every((d) => d.reasons.every((r) => r.step !== 'predictive'))).toBe(true);
+  });
+
+  it('waits for one day of history, then raises the reactive count ahead of the rise', () => {
+    expect(codes(on.decisions[60]!)).toContain('InsufficientHistory');
+    const predicting = on.decisions[60]!.conditions.find((c) => c.type === 'Predicting');
+    expect(predicting?.status).toBe('False');
+    const secondDay = on.decisions.slice(1440 + 10);
+    expect(secondDay.some((d) => codes(d).includes('PredictionRaised'))).toBe(true);
+    expect(secondDay.every((d) => codes(d).includes('PredictionActive'))).toBe(true);
+    // Never below the reactive answer: compare with the same minute without prediction.
+    const lower = secondDay.filter(
+      (d, i) => d.desiredReplicas < off.decisions[1450 + i]!.desiredReplicas,
+    );
+    expect(lower).toEqual([]);
+  });
+
+  it('forecastOnly explains what it would do and decides exactly as off', () => {
+    const last = only.decisions.at(-1)!;
+    expect(codes(last)).toContain('ForecastOnly');
+    expect(only.decisions.map((d) => d.desiredReplicas)).toEqual(
+      off.decisions.map((d) => d.desiredReplicas),
+    );
+  });
+
+  it('keeps the state plain JSON within 64 KiB', () => {
+    const json = JSON.stringify(on.state);
+    expect(json.length).toBeLessThanOrEqual(64 * 1024);
+    expect(JSON.parse(json)).toEqual(on.state);
+  });
+});
+
+describe('predictionLoad', () => {
+  it.each([
+    {
+      name: 'External AverageValue: times the status replicas',
+      metricType: 'External',
+      type: 'AverageValue',
+      want: 1500,
+    },
+    {
+      name: 'External Value: times the ready replicas',
+      metricType: 'External',
+      type: 'Value',
+      want: 2000,
+    },
+    {
+      name: 'Pods AverageValue: times the ready replicas',
+      metricType: 'Pods',
+      type: 'AverageValue',
+      want: 2000,
+    },
+  ])('$name', ({ metricType, type, want }) => {
+    const spec = scalerSpecSchema.parse({
+      triggers: [{ name: 'm', type: 'prometheus', metricType, target: { type, value: 100 } }],
+    });
+    const outcome = {
+      name: 'm',
+      type: 'prometheus',
+      replicas: 5,
+      value: 500,
+      active: true,
+      error: null,
+    };
+    expect(predictionLoad(spec, [outcome], { readyReplicas: 4, statusReplicas: 3 })).toEqual({
+      value: want,
+      target: 100,
+    });
+  });
+
+  it('is null when the first trigger failed', () => {
+    const spec = specFor('on');
+    const failed = {
+      name: 'rps',
+      type: 'prometheus',
+      replicas: null,
+      value: null,
+      active: false,
+      error: null,
+    };
+    expect(predictionLoad(spec, [failed], { readyReplicas: 4, statusReplicas: 4 })).toBeNull();
+  });
+});

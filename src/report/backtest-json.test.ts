@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../core/decide.js';
+import { ORACLE, backtest, resolvePolicies } from '../sim/backtest.js';
+import { defaultSimParams } from '../sim/params.js';
+import { parseTraceCsv } from '../sim/trace.js';
+import { buildReport, median } from './backtest-json.js';
+import { renderHtml } from './backtest-html.js';
+import { reportText } from './backtest-table.js';
+
+describe('median', () => {
+  it.each([
+    [[], null],
+    [[3], 3],
+    [[5, 1, 3], 3],
+    [[4, 1, 3, 2], 2.5],
+  ])('%j ⇒ %j', (values, expected) => expect(median(values)).toBe(expected));
+});
+
+// Two small traces: a spike and a ramp, 10 min each at 1 min.
+const spike = parseTraceCsv(
+  [
+    '0,60',
+    '60,60',
+    '120,60',
+    '180,600',
+    '240,60',
+    '300,60',
+    '360,60',
+    '420,60',
+    '480,60',
+    '540,60',
+  ].join('\n'),
+  { name: 'spike' },
+);
+const ramp = parseTraceCsv(
+  Array.from({ length: 10 }, (_, i) => `${i * 60},${(i + 1) * 60}`).join('\n'),
+  {
+    name: 'ramp',
+  },
+);
+const params = defaultSimParams();
+const policies = resolvePolicies([ORACLE, 'hpa', 'static-peak'], params);
+const results = [spike, ramp].map((trace) => backtest({ trace, params, policies, decide }));
+const report = buildReport({
+  results: results.map((result) => ({ result, source: `${result.trace.name}.csv` })),
+  params,
+  policies: policies.map((p) => p.name),
+  generatedAt: '2024-01-01T00:00:00.000Z',
+});
+
+describe('buildReport', () => {
+  it('records every policy on every trace with the scores and the parameters', () => {
+    expect(report.version).toBe(1);
+    expect(report.parameters).toEqual(params);
+    expect(report.traces.map((t) => [t.name, t.steps, t.results.map((r) => r.policy)])).toEqual([
+      ['spike', 40, ['oracle', 'hpa', 'static-peak']],
+      ['ramp', 40, ['oracle', 'hpa', 'static-peak']],
+    ]);
+  });
+
+  it('summarizes each policy by its medians across traces', () => {
+    const peak = report.summary.find((s) => s.policy === 'static-peak');
+    // static-peak: 40 replicas for 10 min on both traces, never short.
+    expect(peak).toMatchObject({ traces: 2, medianTauU: 0, totalSloViolationMinutes: 0 });
+    const oracle = report.summary.find((s) => s.policy === 'oracle');
+    expect(oracle).toMatchObject({ traces: 2, medianTauU: 0, medianOracleRatio: 1 });
+  });
+});
+
+describe('reportText and renderHtml', () => {
+  it('prints the parameters and a row per policy', () => {
+    const text = reportText(report);
+    expect(text.split('\n')[0]).toBe(
+      'model: step 15 s, peakReplicas 40, sloUtilization 0.9, startup 60 s, minRequired 1, scrape 15 s, metric window 60 s, lag 15 s, initial replicas required at t = 0',
+    );
+    expect(text.match(/^static-peak\s/gm)).toHaveLength(3); // two traces and the summary
+  });
+
+  it('is one self-contained page: no scripts, no external resources, a chart per policy and trace', () => {
+    const html = renderHtml({ report, results });
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(6);
+    expect(html.match(/<svg class="peak-chart"/g)).toHaveLength(2);
+    expect(html).toContain('startup 60 s');
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { scalerSpecSchema } from '../../core/spec.js';
+import type { Source } from '../../sources/source.js';
+import { FakeClock } from '../clock.js';
+import type { TickResult } from '../tick.js';
+import { openSources, runScalerLoop } from './runner.js';
+
+const t0 = Date.UTC(2024, 0, 1);
+
+describe('runScalerLoop', () => {
+  it('ticks every syncPeriodSeconds on the clock, carrying the state', async () => {
+    const spec = scalerSpecSchema.parse({
+      syncPeriodSeconds: 30,
+      maxReplicas: 50,
+      triggers: [{ name: 'q', type: 'redis', target: { type: 'AverageValue', value: 10 } }],
+    });
+    const values = [100, 300, 50];
+    let reads = 0;
+    const source: Source = {
+      read: () => Promise.resolve({ timestamp: t0, valuesMilli: [(values[reads++] ?? 0) * 1000] }),
+      close: () => Promise.resolve(),
+    };
+    const clock = new FakeClock(t0);
+    const results: TickResult[] = [];
+    const loop = runScalerLoop({
+      spec,
+      sources: new Map([['q', source]]),
+      clock,
+      signal: new AbortController().signal,
+      currentReplicas: () => 5,
+      readConcurrency: 1,
+      readTimeoutMs: 1000,
+      ticks: 3,
+      onTick: (r) => results.push(r),
+    });
+    while (results.length < 3) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (clock.sleeping > 0) clock.advance(30_000);
+    }
+    expect(await loop).toBe(3);
+    expect(results.map((r) => r.now)).toEqual([t0, t0 + 30_000, t0 + 60_000]);
+    // Current stays 5 (dry run): 10 and 30 are limited to 5 + 100 % = 10; 5 equals the current.
+    expect(results.map((r) => r.decision.desiredReplicas)).toEqual([10, 10, 5]);
+    expect(results.map((r) => r.decision.triggers[0]?.replicas)).toEqual([10, 30, 5]);
+    // The third decision remembers the seed and every earlier recommendation: state is carried.
+    expect(results[2]?.decision.state.recommendations?.length).toBe(4);
+  });
+
+  it('stops when its signal aborts during a sleep', async () => {
+    const spec = scalerSpecSchema.parse({ triggers: [] });
+    const controller = new AbortController();
+    const clock = new FakeClock(t0);
+    const loop = runScalerLoop({
+      spec,
+      sources: new Map(),
+      clock,
+      signal: controller.signal,
+      currentReplicas: () => 1,
+      readConcurrency: 1,
+      readTimeoutMs: 10,
+      onTick: () => undefined,
+    });
+    while (clock.sleeping === 0) await new Promise((r) => setTimeout(r, 1));
+    controller.abort();
+    expect(await loop).toBe(1);
+  });
+});
+
+describe('openSources', () => {
+  it('opens a source per trigger, none for cron triggers', async () => {
+    const spec = scalerSpecSchema.parse({
+      triggers: [
+        {
+          name: 'q',
+          type: 'redis',
+          host: '127.0.0.1',
+          key: 'jobs',
+          target: { type: 'AverageValue', value: 10 },
+        },
+        {
+          name: 'office',
+          type: 'cron',
+          timezone: 'UTC',
+          start: '0 8 * * *',
+          end: '0 18 * * *',
+          desiredReplicas: 3,
+        },
+      ],
+    });
+    const sources = openSources(spec, { now: () => t0, env: {} });
+    expect([...sources.keys()]).toEqual(['q']);
+    for (const s of sources.values()) await s.close();
+  });
+
+  it('refuses a trigger whose config is invalid', () => {
+    const spec = scalerSpecSchema.parse({
+      triggers: [{ name: 'q', type: 'redis', target: { type: 'AverageValue', value: 10 } }],
+    });
+    expect(() => openSources(spec, { now: () => t0, env: {} })).toThrow(
+      /trigger "q"\.host = missing/,
+    );
+  });
+});

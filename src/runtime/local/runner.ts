@@ -1,0 +1,74 @@
+/**
+ * The local runner's loop: one scaler's sources opened once, a tick every `syncPeriodSeconds`
+ * carrying the engine's state from tick to tick, and the sources closed at the end.
+ *
+ * @module
+ */
+import { initialState, type ScalerSpec } from '../../core/model.js';
+import type { KubeDeps } from '../../sources/kube.js';
+import { createSource, engineTriggerTypes } from '../../sources/registry.js';
+import type { Source } from '../../sources/source.js';
+import type { Clock } from '../clock.js';
+import { tick, type TickResult } from '../tick.js';
+
+/** Opens a source for every trigger that needs one (cron triggers are the engine's own). */
+export function openSources(spec: ScalerSpec, deps: KubeDeps): Map<string, Source> {
+  const sources = new Map<string, Source>();
+  try {
+    for (const trigger of spec.triggers) {
+      if (!engineTriggerTypes.has(trigger.type))
+        sources.set(trigger.name, createSource(trigger, deps));
+    }
+  } catch (e) {
+    void closeSources(sources);
+    throw e;
+  }
+  return sources;
+}
+
+export async function closeSources(sources: ReadonlyMap<string, Source>): Promise<void> {
+  await Promise.all([...sources.values()].map((s) => s.close().catch(() => undefined)));
+}
+
+export interface ScalerLoop {
+  readonly spec: ScalerSpec;
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  /** The target's current replica count at each tick. */
+  readonly currentReplicas: () => number;
+  readonly readConcurrency: number;
+  readonly readTimeoutMs: number;
+  /** Stop after this many ticks; undefined = until the signal aborts. */
+  readonly ticks?: number | undefined;
+  readonly onTick: (result: TickResult) => void;
+}
+
+/** Ticks until `ticks` are done or the signal aborts; resolves with the number of ticks run. */
+export async function runScalerLoop(loop: ScalerLoop): Promise<number> {
+  let state = initialState();
+  let done = 0;
+  while (!loop.signal.aborted && (loop.ticks === undefined || done < loop.ticks)) {
+    if (done > 0) {
+      const slept = await loop.clock.sleep(loop.spec.syncPeriodSeconds * 1000, loop.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!slept) break;
+    }
+    const result = await tick({
+      spec: loop.spec,
+      sources: loop.sources,
+      state,
+      currentReplicas: loop.currentReplicas(),
+      clock: loop.clock,
+      readConcurrency: loop.readConcurrency,
+      readTimeoutMs: loop.readTimeoutMs,
+      signal: loop.signal,
+    });
+    state = result.decision.state;
+    done += 1;
+    loop.onTick(result);
+  }
+  return done;
+}

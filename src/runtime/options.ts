@@ -1,0 +1,111 @@
+/**
+ * The runtime's options: every flag has an environment twin with the same default, and both are
+ * parsed once, here, with zod (Karpenter). Nothing below this file reads `process.env`: the
+ * environment the sources need (credentials by variable name) is passed down as data.
+ *
+ * Precedence: flag, then environment variable, then default.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { formatPath, type ParseResult } from '../core/spec.js';
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1');
+const int = (min: number, max: number): z.ZodType<number, unknown> =>
+  z.coerce.number().pipe(z.int().min(min).max(max));
+
+/** One option: its key, flag, env twin, default and meaning. */
+export interface OptionInfo {
+  readonly key: keyof RunOptions;
+  readonly flag: string;
+  readonly env: string;
+  readonly description: string;
+  readonly defaultValue?: string | number | boolean;
+}
+
+export const runOptionInfo: readonly OptionInfo[] = [
+  {
+    key: 'config',
+    flag: '-c, --config <file>',
+    env: 'TIDE_CONFIG',
+    description: 'YAML file of named ScalerSpecs (scalers: [...])',
+  },
+  {
+    key: 'dryRun',
+    flag: '--dry-run',
+    env: 'TIDE_DRY_RUN',
+    description: 'decide and print, never act on targets',
+    defaultValue: false,
+  },
+  {
+    key: 'replicas',
+    flag: '--replicas <n>',
+    env: 'TIDE_REPLICAS',
+    description:
+      "current replica count to decide from in dry-run (default: each spec's minReplicas)",
+  },
+  {
+    key: 'readConcurrency',
+    flag: '--read-concurrency <n>',
+    env: 'TIDE_READ_CONCURRENCY',
+    description: 'triggers read at once per scaler',
+    defaultValue: 4,
+  },
+  {
+    key: 'readTimeoutMs',
+    flag: '--read-timeout-ms <ms>',
+    env: 'TIDE_READ_TIMEOUT_MS',
+    description: "upper bound on one trigger's read, on top of the source's own timeoutMs",
+    defaultValue: 30_000,
+  },
+  {
+    key: 'ticks',
+    flag: '--ticks <n>',
+    env: 'TIDE_TICKS',
+    description: 'stop after this many ticks per scaler (default: run until interrupted)',
+  },
+];
+
+export const runOptionsSchema = z
+  .object({
+    config: z.string().min(1),
+    dryRun: bool.default(false),
+    replicas: int(0, 100_000).optional(),
+    readConcurrency: int(1, 64).default(4),
+    readTimeoutMs: int(1, 600_000).default(30_000),
+    ticks: int(1, 1_000_000).optional(),
+  })
+  .strict();
+export type RunOptions = z.output<typeof runOptionsSchema>;
+
+/**
+ * Merges flags over env twins and parses them once. Issues name the flag and its variable:
+ * `--read-concurrency / TIDE_READ_CONCURRENCY = 0: Too small: expected number to be >=1`.
+ */
+export function parseRunOptions(
+  flags: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string | undefined>>,
+): ParseResult<RunOptions> {
+  const input: Record<string, unknown> = {};
+  for (const info of runOptionInfo) {
+    const value = flags[info.key] ?? env[info.env];
+    if (value !== undefined && value !== '') input[info.key] = value;
+  }
+  const result = runOptionsSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return {
+    ok: false,
+    issues: result.error.issues.map((issue) => {
+      const key = formatPath(issue.path);
+      const info = runOptionInfo.find((i) => i.key === key);
+      const name =
+        info === undefined
+          ? key
+          : `${info.flag.replace(/ <.*$/, '').replace(/^-\w, /, '')} / ${info.env}`;
+      const shown = input[key] === undefined ? 'missing' : JSON.stringify(input[key]);
+      return { path: key, message: `${name} = ${shown}: ${issue.message}` };
+    }),
+  };
+}

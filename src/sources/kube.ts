@@ -1,0 +1,120 @@
+/**
+ * What the Kubernetes sources share: a narrow read-only API client (`KubeApi.get(path)`) built
+ * from a kubeconfig with `@kubernetes/client-node` (which resolves certificates, tokens and exec
+ * plugins), the config keys that pick the cluster, and Kubernetes quantity parsing.
+ *
+ * @module
+ */
+import type https from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { HttpClient, getJson } from './http-client.js';
+import { SourceError, errorText, type SourceDeps } from './source.js';
+
+/** A GET on the API server, resolving with the parsed JSON; rejects with a SourceError. */
+export interface KubeApi {
+  get(path: string, signal: AbortSignal, doing: string): Promise<unknown>;
+  close(): void;
+}
+
+/** Config keys choosing the cluster: a kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster). */
+export const kubeShape = {
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  namespace: z.string().min(1).default('default'),
+};
+
+/** Label selectors are passed to the API server as they are; check only that one is non-empty. */
+export const labelSelector = z.string().min(1);
+
+export interface KubeDeps extends SourceDeps {
+  /** A ready client (tests, or a controller sharing one); otherwise built from the kubeconfig. */
+  readonly kube?: KubeApi;
+}
+
+/** Builds a KubeApi from a kubeconfig file, or the default ($KUBECONFIG, ~/.kube/config, in-cluster). */
+export function kubeApiFromConfig(options: {
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
+}): KubeApi {
+  const kc = new KubeConfig();
+  if (options.kubeconfig === undefined) kc.loadFromDefault();
+  else kc.loadFromFile(options.kubeconfig);
+  if (options.context !== undefined) kc.setCurrentContext(options.context);
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new SourceError('Config', 'kubeconfig: no current cluster');
+  const client = new HttpClient();
+  let auth: Promise<https.RequestOptions> | null = null;
+  return {
+    get: async (path, signal, doing) => {
+      auth ??= applyAuth(kc);
+      const tls = await auth.catch((e: unknown) => {
+        auth = null;
+        throw new SourceError('Config', `${doing}: kubeconfig credentials: ${errorText(e, [])}`);
+      });
+      const headers = (tls.headers ?? {}) as Record<string, string>;
+      const secrets = Object.values(headers).map((h) => h.replace(/^(Bearer|Basic) /, ''));
+      const url = new URL(path, cluster.server);
+      return getJson(client, { url, signal, headers, tls }, { doing, secrets });
+    },
+    close: () => client.close(),
+  };
+}
+
+async function applyAuth(kc: KubeConfig): Promise<https.RequestOptions> {
+  const opts: https.RequestOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  return opts;
+}
+
+/** The client a Kubernetes source uses: the one in deps, or one of its own it then closes. */
+export function kubeClient(
+  config: { readonly kubeconfig?: string | undefined; readonly context?: string | undefined },
+  deps: KubeDeps,
+): { readonly api: () => KubeApi; readonly close: () => void } {
+  let own: KubeApi | null = null;
+  return {
+    api: () => deps.kube ?? (own ??= kubeApiFromConfig(config)),
+    close: () => {
+      own?.close();
+      own = null;
+    },
+  };
+}
+
+const suffixes: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/**
+ * A Kubernetes quantity in milli-units, rounded up as the API's `MilliValue()` does:
+ * "250m" → 250, "1" → 1000, "1Ki" → 1 024 000, "1500u" → 2, "1e3" → 1 000 000.
+ */
+export function quantityMilli(quantity: string): number {
+  const match =
+    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
+      quantity.trim(),
+    );
+  if (match === null)
+    throw new Error(`quantity ${JSON.stringify(quantity)} is not a Kubernetes quantity`);
+  const [, number = '0', exponent, suffix = ''] = match;
+  const scale = exponent === undefined ? (suffixes[suffix] ?? 1) : 10 ** Number(exponent.slice(1));
+  // Round the product to 9 significant decimals first: 0.1 × 1e3 must be 100, not 100.00000000000001.
+  const milli = Number((Number(number) * scale * 1000).toPrecision(15));
+  return Math.ceil(milli);
+}

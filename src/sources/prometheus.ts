@@ -1,0 +1,158 @@
+/**
+ * `prometheus`: one instant PromQL query (`GET /api/v1/query`). A scalar is used as is; an
+ * instant vector is reduced to one number by `reduce` (sum, max, min, avg, first). An empty
+ * vector is an error (`NoData`), never zero: a missing series must not shrink a service.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { HttpClient, authHeaders, getJson } from './http-client.js';
+import {
+  SourceError,
+  commonSourceKeys,
+  resolveSecret,
+  secretRefSchema,
+  toMilli,
+  withTimeout,
+  type Reading,
+  type Source,
+  type SourceDeps,
+} from './source.js';
+
+export const reducers = ['sum', 'max', 'min', 'avg', 'first'] as const;
+export type Reducer = (typeof reducers)[number];
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL');
+
+export const prometheusSchema = z
+  .object({
+    /** Base URL of the server, e.g. `http://prometheus:9090`. */
+    serverAddress: httpUrl,
+    query: z.string().min(1),
+    /** How an instant vector with several series becomes one number. */
+    reduce: z.enum(reducers).default('sum'),
+    /** Optional credentials: a bearer token, or basic auth with a password reference. */
+    bearerToken: secretRefSchema.optional(),
+    username: z.string().min(1).optional(),
+    password: secretRefSchema.optional(),
+    /** Extra request headers (not secrets: use bearerToken / password for those). */
+    headers: z.record(z.string(), z.string()).optional(),
+    ...commonSourceKeys,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.password !== undefined && c.username === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'password requires username' });
+    }
+    if (c.bearerToken !== undefined && c.username !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bearerToken'],
+        message: 'bearerToken and username are exclusive: use one kind of credentials',
+      });
+    }
+  });
+export type PrometheusConfig = z.output<typeof prometheusSchema>;
+
+type Sample = readonly [number, string];
+
+const sampleSchema = z.tuple([z.number(), z.string()]);
+const responseSchema = z.discriminatedUnion('resultType', [
+  z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
+  z.object({
+    resultType: z.literal('vector'),
+    result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })),
+  }),
+  z.object({ resultType: z.literal('matrix'), result: z.array(z.unknown()) }),
+  z.object({ resultType: z.literal('string'), result: z.unknown() }),
+]);
+
+/** Reduces the values of an instant vector (in milli-units) to one. */
+export function reduceValues(values: readonly number[], reduce: Reducer): number {
+  const first = values[0];
+  if (first === undefined) throw new Error('reduceValues needs at least one value');
+  switch (reduce) {
+    case 'sum':
+      return values.reduce((a, b) => a + b, 0);
+    case 'max':
+      return Math.max(...values);
+    case 'min':
+      return Math.min(...values);
+    case 'avg':
+      return Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+    case 'first':
+      return first;
+  }
+}
+
+/** Decodes the `data` of a query response into one reading. */
+export function decodePrometheus(
+  body: unknown,
+  options: { readonly query: string; readonly reduce: Reducer },
+): Reading {
+  const doing = `prometheus query ${JSON.stringify(options.query)}`;
+  const envelope = z.object({ status: z.literal('success'), data: responseSchema }).safeParse(body);
+  if (!envelope.success) {
+    throw new SourceError('BadValue', `${doing}: unexpected response shape`);
+  }
+  const data = envelope.data.data;
+  let samples: readonly Sample[];
+  if (data.resultType === 'scalar') samples = [data.result];
+  else if (data.resultType === 'vector') samples = data.result.map((s) => s.value);
+  else {
+    throw new SourceError(
+      'BadQuery',
+      `${doing}: returned a ${data.resultType}, must return a scalar or an instant vector`,
+    );
+  }
+  if (samples.length === 0) {
+    throw new SourceError('NoData', `${doing}: returned an empty vector (no matching series)`);
+  }
+  const values = samples.map(([, v]) => toMilli(v, doing));
+  const timestamp = Math.round(Math.max(...samples.map(([t]) => t)) * 1000);
+  return { timestamp, valuesMilli: [reduceValues(values, options.reduce)] };
+}
+
+export function createPrometheusSource(config: PrometheusConfig, deps: SourceDeps): Source {
+  const client = new HttpClient();
+  const doing = `reading prometheus query ${JSON.stringify(config.query)} at ${config.serverAddress}`;
+  let headers: Record<string, string> | undefined;
+  let secrets: string[] = [];
+
+  const resolveHeaders = async (): Promise<Record<string, string>> => {
+    if (headers !== undefined) return headers;
+    const bearer = await resolveSecret(config.bearerToken, deps, 'bearerToken');
+    const password = await resolveSecret(config.password, deps, 'password');
+    secrets = [bearer, password].filter((s): s is string => s !== undefined);
+    headers = {
+      ...config.headers,
+      ...authHeaders({ bearer, username: config.username, password }),
+    };
+    return headers;
+  };
+
+  return {
+    read: (signal) =>
+      withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async (inner) => {
+        const url = new URL('api/v1/query', withSlash(config.serverAddress));
+        url.searchParams.set('query', config.query);
+        const body = await getJson(
+          client,
+          { url, signal: inner, headers: await resolveHeaders() },
+          { doing, secrets },
+        );
+        return decodePrometheus(body, config);
+      }),
+    close: () => {
+      client.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+function withSlash(base: string): string {
+  return base.endsWith('/') ? base : `${base}/`;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { decodeStreamGroups, redisErrorCode, redisSchema } from './redis.js';
+
+describe('redisSchema', () => {
+  it('applies defaults', () => {
+    expect(redisSchema.parse({ host: 'r', key: 'jobs' })).toEqual({
+      host: 'r',
+      port: 6379,
+      db: 0,
+      tls: false,
+      metric: 'listLength',
+      key: 'jobs',
+      timeoutMs: 5000,
+    });
+  });
+
+  it.each([
+    [{ key: 'k' }, 'host', 'expected string'],
+    [
+      { host: 'r', key: 'k', metric: 'streamLag' },
+      'group',
+      'group is required for metric streamLag',
+    ],
+    [{ host: 'r', key: 'k', group: 'g' }, 'group', 'group applies only to stream metrics'],
+    [{ host: 'r', key: 'k', port: 70000 }, 'port', 'Too big'],
+    [{ host: 'r', key: 'k', password: 'plain' }, 'password', 'Invalid'],
+  ])('rejects %j at %s', (config, path, message) => {
+    const issue = redisSchema
+      .safeParse(config)
+      .error?.issues.find((i) => i.path.join('.') === path);
+    expect(issue?.message).toContain(message);
+  });
+});
+
+// An XINFO GROUPS reply as Redis 7 sends it (RESP2: flat field/value arrays).
+const groups = [
+  [
+    'name',
+    'workers',
+    'consumers',
+    2,
+    'pending',
+    4,
+    'last-delivered-id',
+    '1-0',
+    'entries-read',
+    6,
+    'lag',
+    9,
+  ],
+  [
+    'name',
+    'audit',
+    'consumers',
+    0,
+    'pending',
+    0,
+    'last-delivered-id',
+    '0-0',
+    'entries-read',
+    null,
+    'lag',
+    null,
+  ],
+];
+
+describe('decodeStreamGroups', () => {
+  it.each([
+    ['workers', 'streamLag', 9],
+    ['workers', 'streamPending', 4],
+    ['audit', 'streamPending', 0],
+  ] as const)('%s %s = %d', (group, metric, value) => {
+    expect(decodeStreamGroups(groups, { group, metric, doing: 'd' })).toBe(value);
+  });
+
+  it.each([
+    ['audit', 'streamLag', 'NoData'],
+    ['nobody', 'streamLag', 'BadQuery'],
+  ] as const)('%s %s fails with %s', (group, metric, code) => {
+    expect(() => decodeStreamGroups(groups, { group, metric, doing: 'd' })).toThrow(
+      expect.objectContaining({ code }),
+    );
+  });
+});
+
+describe('redisErrorCode', () => {
+  it.each([
+    [new Error('WRONGPASS invalid username-password pair or user is disabled.'), 'Unauthorized'],
+    [new Error('NOAUTH Authentication required.'), 'Unauthorized'],
+    [new Error('WRONGTYPE Operation against a key holding the wrong kind of value'), 'BadQuery'],
+    [new Error('ERR no such key'), 'BadQuery'],
+    [
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
+      'Unavailable',
+    ],
+    [new Error("Stream isn't writeable and enableOfflineQueue options is false"), 'Unavailable'],
+  ])('%s → %s', (e, code) => {
+    expect(redisErrorCode(e)).toBe(code);
+  });
+});

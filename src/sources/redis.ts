@@ -1,0 +1,162 @@
+/**
+ * `redis`: the length of a list (`LLEN`), or a stream consumer group's lag (entries not yet
+ * delivered to the group, Redis 7's `XINFO GROUPS` `lag`) or pending entries (delivered, not yet
+ * acknowledged). One ioredis connection per source, opened on the first read and reused.
+ *
+ * @module
+ */
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import {
+  SourceError,
+  commonSourceKeys,
+  isNetworkError,
+  resolveSecret,
+  secretRefSchema,
+  withTimeout,
+  wrapError,
+  type Reading,
+  type Source,
+  type SourceDeps,
+} from './source.js';
+
+export const redisMetrics = ['listLength', 'streamLag', 'streamPending'] as const;
+
+export const redisSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.int().min(1).max(65_535).default(6379),
+    db: z.int().min(0).max(1024).default(0),
+    username: z.string().min(1).optional(),
+    password: secretRefSchema.optional(),
+    tls: z.boolean().default(false),
+    /** What to read: a list's length, or a stream group's lag or pending entries. */
+    metric: z.enum(redisMetrics).default('listLength'),
+    /** The list or stream key. */
+    key: z.string().min(1),
+    /** The consumer group (stream metrics only). */
+    group: z.string().min(1).optional(),
+    ...commonSourceKeys,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.metric !== 'listLength' && c.group === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['group'],
+        message: `group is required for metric ${c.metric}`,
+      });
+    }
+    if (c.metric === 'listLength' && c.group !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['group'],
+        message: 'group applies only to stream metrics',
+      });
+    }
+  });
+export type RedisConfig = z.output<typeof redisSchema>;
+
+/** Finds `group` in an `XINFO GROUPS` reply (a list of flat field/value arrays). */
+export function decodeStreamGroups(
+  reply: unknown,
+  options: {
+    readonly group: string;
+    readonly metric: 'streamLag' | 'streamPending';
+    readonly doing: string;
+  },
+): number {
+  if (!Array.isArray(reply))
+    throw new SourceError('BadValue', `${options.doing}: unexpected XINFO reply`);
+  for (const entry of reply) {
+    const fields = toRecord(entry);
+    if (fields.name !== options.group) continue;
+    const value = options.metric === 'streamLag' ? fields.lag : fields.pending;
+    if (typeof value !== 'number') {
+      throw new SourceError(
+        options.metric === 'streamLag' ? 'NoData' : 'BadValue',
+        `${options.doing}: the server reports no ${options.metric === 'streamLag' ? 'lag (Redis 7 or later computes it; null when entries were deleted)' : 'pending count'}`,
+      );
+    }
+    return value;
+  }
+  throw new SourceError(
+    'BadQuery',
+    `${options.doing}: consumer group "${options.group}" does not exist`,
+  );
+}
+
+function toRecord(entry: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(entry)) return out;
+  for (let i = 0; i + 1 < entry.length; i += 2) out[String(entry[i])] = entry[i + 1];
+  return out;
+}
+
+/** Classifies a Redis failure: auth errors are Unauthorized, WRONGTYPE/ERR are BadQuery. */
+export function redisErrorCode(e: unknown): 'Unauthorized' | 'BadQuery' | 'Unavailable' {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message)) return 'Unauthorized';
+  if (isNetworkError(e)) return 'Unavailable';
+  if (/^(WRONGTYPE|ERR|NOGROUP)/.test(message)) return 'BadQuery';
+  return 'Unavailable';
+}
+
+export function createRedisSource(config: RedisConfig, deps: SourceDeps): Source {
+  const what = config.metric === 'listLength' ? 'list' : `stream group "${config.group ?? ''}" of`;
+  const doing = `reading redis ${config.metric} of ${what} key "${config.key}" at ${config.host}:${config.port}`;
+  let client: Redis | null = null;
+  let secrets: string[] = [];
+  /** The last connection error: ioredis reports a failed AUTH only through the 'error' event. */
+  let lastError: unknown = null;
+
+  const connect = async (): Promise<Redis> => {
+    if (client === null) {
+      const password = await resolveSecret(config.password, deps, 'password');
+      secrets = password === undefined ? [] : [password];
+      client = new Redis({
+        host: config.host,
+        port: config.port,
+        db: config.db,
+        ...(config.username === undefined ? {} : { username: config.username }),
+        ...(password === undefined ? {} : { password }),
+        ...(config.tls ? { tls: {} } : {}),
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        connectTimeout: config.timeoutMs,
+        retryStrategy: (times) => Math.min(times * 200, 2000),
+      });
+      client.on('error', (e: unknown) => (lastError = e));
+      client.on('ready', () => (lastError = null));
+    }
+    if (client.status === 'wait' || client.status === 'end') await client.connect();
+    return client;
+  };
+
+  const query = async (redis: Redis): Promise<number> => {
+    if (config.metric === 'listLength') return redis.llen(config.key);
+    const reply = await redis.xinfo('GROUPS', config.key);
+    return decodeStreamGroups(reply, { group: config.group ?? '', metric: config.metric, doing });
+  };
+
+  return {
+    read: (signal) =>
+      withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async (): Promise<Reading> => {
+        try {
+          const value = await query(await connect());
+          return { timestamp: deps.now(), valuesMilli: [value * 1000] };
+        } catch (e) {
+          // A refused connection or a failed AUTH shows only in the 'error' event; the command
+          // itself fails with "Connection is closed."
+          const cause = lastError ?? e;
+          throw wrapError(cause, redisErrorCode(cause), { doing, secrets });
+        }
+      }),
+    close: () => {
+      client?.disconnect();
+      client = null;
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
+import { createHttpSource, httpSchema } from '../../src/sources/http.js';
+import { deps } from './env.js';
+
+// There is no Debian package for "a JSON endpoint": the server is a real HTTP server on loopback
+// that checks basic credentials like any service would.
+let value = 0;
+const expected = `Basic ${Buffer.from('tide:tide-test-password').toString('base64')}`;
+const server = http.createServer((req, res) => {
+  if (req.headers.authorization !== expected) {
+    res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ data: { items: [{ name: 'orders', value: String(value) }] } }));
+});
+const address = { host: '127.0.0.1', port: 0 };
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  address.port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const make = (endpoint: Endpoint, config: Record<string, unknown> = {}) =>
+  createHttpSource(
+    httpSchema.parse({
+      url: `http://${endpoint.host}:${endpoint.port}/metrics.json`,
+      valuePath: 'data.items[0].value',
+      username: 'tide',
+      password: { fromEnv: 'TIDE_TEST_SECRET' },
+      ...config,
+    }),
+    deps(),
+  );
+
+runSourceContract({
+  name: 'http',
+  server: () => address,
+  create: (endpoint, { timeoutMs }) => make(endpoint, { timeoutMs }),
+  setValue: (n) => {
+    value = n;
+    return Promise.resolve();
+  },
+  badCredentials: {
+    secret: 'wrong-s3cret-Xq9',
+    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
+  },
+  badQuery: {
+    query: 'data.items[3].value',
+    create: (endpoint) => make(endpoint, { valuePath: 'data.items[3].value' }),
+  },
+});
