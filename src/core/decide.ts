@@ -1,8 +1,10 @@
 /**
  * `decide(spec, observation, state, now)`: the one entry point of the engine. `policy: kpa` goes
  * to Knative's decider as a whole (`policy/kpa/decide-kpa.ts`: windows, panic, rate limits, its
- * own bounds and scale-to-zero rule; none of the HPA's normalization applies). `policy: hpa` is a
- * short pipeline of named steps, each appending a Reason:
+ * own bounds and scale-to-zero rule; none of the HPA's normalization applies). `policy:
+ * target-tracking` (the cloud providers' alarm-based form, `policy/target-tracking.ts`) replaces
+ * (c)–(i) after the early exits. `policy: hpa` is a short pipeline of named steps, each appending
+ * a Reason:
  *
  *   (a) seed the recommendation history with (current, now) on the first decision
  *   (d) KEDA fallback, on the observation: failures counted in `state.triggerHealth`; past the
