@@ -20,7 +20,13 @@ import {
   type FallbackConfig,
   type Health,
 } from '../core/policy/event/fallback.js';
-import { hpaHealth, type HpaCondition, type HpaHealth } from '../core/policy/event/hpa-health.js';
+import {
+  hpaActiveAfter,
+  hpaHealth,
+  type HpaActiveCondition,
+  type HpaCondition,
+  type HpaHealth,
+} from '../core/policy/event/hpa-health.js';
 import { parseFormula } from '../core/policy/event/formula.js';
 import {
   metricTarget,
@@ -71,7 +77,7 @@ type Handler = (c: KedaCase) => string[];
 const handlers: Readonly<Record<string, Handler>> = {
   fallback: (c) => diffExpected(c.expected, runFallback(c.input)),
   executor: runExecutor,
-  hpa_health: (c) => diffExpected(c.expected, runHpaHealth(c.input)),
+  hpa_health: (c) => diffExpected(c.expected, runHpaHealthCase(c)),
   scaledobject_state: (c) => diffExpected(c.expected, runObjectState(c)),
   modifiers: (c) => diffExpected(c.expected, runModifiers(c)),
   activation: (c) => diffExpected(c.expected, runActivation(c.input)),
@@ -216,6 +222,14 @@ function diffConditions(expected: Record<string, Json>, actual: ExecutorConditio
     }
   }
   return out;
+}
+
+/** `getHPAHealth`, or `checkHPAHealth` (the HPAActive condition after the check). */
+function runHpaHealthCase(c: KedaCase): Record<string, unknown> {
+  const health = runHpaHealth(c.input);
+  if (c.function !== 'checkHPAHealth') return { ...health };
+  const previous = (c.input.previous_hpa_active ?? null) as HpaActiveCondition | null;
+  return { hpa_active_after: hpaActiveAfter(previous, health) };
 }
 
 function runHpaHealth(input: Json): HpaHealth {

@@ -48,3 +48,22 @@ export function hpaHealth(input: {
     message: `HPA is not actively scaling: ${active.message}`,
   };
 }
+
+export interface HpaActiveCondition {
+  readonly status: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+/**
+ * The `HPAActive` condition after a health check (`checkHPAHealth`): an HPA that cannot be
+ * observed leaves the previous condition exactly as it was (null = never set); otherwise the
+ * observed health replaces it.
+ */
+export function hpaActiveAfter(
+  previous: HpaActiveCondition | null,
+  health: HpaHealth,
+): HpaActiveCondition | null {
+  if (health.status === '') return previous;
+  return { status: health.status, reason: health.reason, message: health.message };
+}

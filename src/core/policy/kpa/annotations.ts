@@ -21,6 +21,8 @@ export const annotationKeys = {
   maxScale: `${prefix}max-scale`,
   initialScale: `${prefix}initial-scale`,
   scaleToZeroPodRetentionPeriod: `${prefix}scale-to-zero-pod-retention-period`,
+  /** The revision's own progress deadline (serving group), copied onto its PodAutoscaler. */
+  progressDeadline: 'serving.knative.dev/progress-deadline',
 } as const;
 
 const unitSeconds: Readonly<Record<string, number>> = {

@@ -88,6 +88,28 @@ describe('reconcileScale', () => {
     ],
     ['activating: wait', { status: 'Unknown', sinceS: 630 }, -1, false, 'Activating'],
     ['activation failed ⇒ 0', { status: 'Unknown', sinceS: 631 }, 0, true, 'ActivationTimedOut'],
+    [
+      'revision progress deadline annotation shortens the activation timeout',
+      {
+        status: 'Unknown',
+        sinceS: 36,
+        pa: { annotations: { 'serving.knative.dev/progress-deadline': '5s' } },
+      },
+      0,
+      true,
+      'ActivationTimedOut',
+    ],
+    [
+      'still activating within the annotated deadline',
+      {
+        status: 'Unknown',
+        sinceS: 35,
+        pa: { annotations: { 'serving.knative.dev/progress-deadline': '5s' } },
+      },
+      -1,
+      false,
+      'Activating',
+    ],
     ['inactive within grace ⇒ wait', { status: 'False', sinceS: 29 }, 0, false, 'GracePeriod'],
     ['inactive for the grace period ⇒ 0', { status: 'False', sinceS: 30 }, 0, true, 'ScaleToZero'],
     [

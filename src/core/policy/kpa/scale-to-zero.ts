@@ -154,9 +154,16 @@ const gate = (
 const sinceSeconds = (input: ScaleGateInput): number =>
   (input.now - input.pa.active.lastTransitionTime) / 1000;
 
+/** The revision's progress deadline (PA annotation, else config) plus the activation buffer. */
+function activationTimeoutSeconds(input: ScaleGateInput): number {
+  const deadline =
+    durationAnnotation(input.pa.annotations, annotationKeys.progressDeadline) ??
+    input.config.progressDeadlineSeconds;
+  return deadline + input.config.activationTimeoutBufferSeconds;
+}
+
 function activatingGate(input: ScaleGateInput): Gate {
-  const timeout =
-    input.config.progressDeadlineSeconds + input.config.activationTimeoutBufferSeconds;
+  const timeout = activationTimeoutSeconds(input);
   if (sinceSeconds(input) > timeout) return gate(0, true, 'ActivationTimedOut');
   return gate(-1, false, 'Activating', timeout);
 }
