@@ -28,7 +28,7 @@ export type CaseFileRunner = (file: unknown) => CaseResult[];
 
 /**
  * Compares only the fields present in `expected` (recursively); arrays compare element-wise and by
- * length. Numbers compare exactly unless `tolerance` allows a difference (KPA's EBC ±1).
+ * length. Numbers compare exactly; a runner that allows a difference (KPA's EBC ±1) checks it itself.
  */
 export function diffExpected(expected: unknown, actual: unknown, path = ''): string[] {
   if (Array.isArray(expected)) return diffArray(expected, actual, path);
