@@ -140,6 +140,8 @@ export function controllerSpec(c: ControllerCase): ScalerSpec {
   const { hpa } = c.input;
   const cfg = c.controller_config;
   const base = scalerSpecSchema.parse({
+    // Upstream's HPA has no prediction: the conformance spec is the reactive engine alone.
+    prediction: { mode: 'off' },
     minReplicas: hpa.min_replicas,
     maxReplicas: hpa.max_replicas,
     triggers: [],

@@ -86,6 +86,8 @@ export function scenarioSpec(so: ScenarioObject): ScalerSpec {
               metricType: sm.metric_type ?? 'AverageValue',
             },
     },
+    // KEDA has no prediction: the conformance spec is the reactive engine alone.
+    prediction: { mode: 'off' },
     fallback:
       so.fallback === null
         ? null

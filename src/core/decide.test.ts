@@ -67,6 +67,7 @@ describe('decide', () => {
       'HistorySeeded',
       'Proposal',
       'ValidMetricFound',
+      'LearningHeadroom',
       'ReadyForNewScale',
       'DesiredWithinRange',
       'Rescale',

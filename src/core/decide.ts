@@ -39,7 +39,7 @@ import { decideKpa } from './policy/kpa/decide-kpa.js';
 import { targetTracking } from './policy/target-tracking.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
-import { applyPrediction as applyPredictionStep } from './steps/prediction.js';
+import { applyPrediction as applyPredictionStep, windowReadyReplicas } from './steps/prediction.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 import { applyEventFallback } from './steps/event-fallback.js';
@@ -216,13 +216,20 @@ function readyCount(o: Observation): number {
 }
 
 /** (h) forecast-based floor: max with the reactive proposal (modes off / forecastOnly / on). */
-function applyPrediction(draft: Draft, desired: number): number {
+function applyPrediction(
+  draft: Draft,
+  desired: number,
+): { replicas: number; downWindowSeconds: number | null } {
   const r = applyPredictionStep({
     spec: draft.spec,
     state: draft.state,
     triggers: draft.triggers,
     counts: {
-      readyReplicas: readyCount(draft.observation),
+      readyReplicas:
+        windowReadyReplicas(
+          draft.observation.pods,
+          draft.observation.metrics[draft.spec.triggers[0]?.name ?? ''],
+        ) ?? readyCount(draft.observation),
       statusReplicas: draft.observation.statusReplicas ?? draft.current,
     },
     desired,
@@ -231,7 +238,7 @@ function applyPrediction(draft: Draft, desired: number): number {
   draft.state = r.state;
   draft.reasons.push(...r.reasons);
   if (r.condition !== null) draft.conditions = setCondition(draft.conditions, r.condition);
-  return r.replicas;
+  return { replicas: r.replicas, downWindowSeconds: r.downWindowSeconds };
 }
 
 // (j) -----------------------------------------------------------------------------------------
@@ -422,12 +429,13 @@ function decideAfterEvent(draft: Draft, prepared: Prepared): Decision {
     draft.conditions,
     condition('ScalingActive', true, 'ValidMetricFound', combined.reason.message),
   );
-  let desired = applyScheduleFloors(draft, event, combined.replicas); // (g)
-  desired = applyPrediction(draft, desired); // (h)
+  const desired = applyScheduleFloors(draft, event, combined.replicas); // (g)
+  const predicted = applyPrediction(draft, desired); // (h)
   const normalized = normalize({
     spec: draft.hpaSpec,
     current: draft.current,
-    desired,
+    desired: predicted.replicas,
+    downWindowSeconds: predicted.downWindowSeconds,
     recommendations: draft.state.recommendations ?? [],
     scaleUpEvents: draft.state.scaleUpEvents,
     scaleDownEvents: draft.state.scaleDownEvents,

@@ -28,11 +28,17 @@ describe('parseSpec', () => {
         type: 'resource',
         metricType: 'Resource',
         resource: 'cpu',
-        target: { type: 'Utilization', value: 80 },
+        target: { type: 'Utilization', value: 70 },
         activation: 0,
         config: {},
       },
     ]);
+    expect(spec.prediction).toEqual({
+      mode: 'on',
+      ceiling: null,
+      seasonal: false,
+      headroom: 'learned',
+    });
   });
 
   it('keeps source settings in config', () => {

@@ -250,7 +250,27 @@ export type FallbackSpec = z.infer<typeof fallbackSpecSchema>;
 
 export const predictionSpecSchema = z
   .object({
-    mode: z.enum(['off', 'forecastOnly', 'on']).default('off'),
+    mode: z.enum(['off', 'forecastOnly', 'on']).default('on'),
+    /**
+     * The per-replica load, in the first trigger's target units, that a replica carries within
+     * its SLO (e.g. 90 for CPU Utilization). While the headroom planner is confident, Tide plans
+     * for the load at this ceiling plus a headroom learned from the workload, instead of the
+     * trigger's buffered target. null = target × 9 / 7 (the customary 70 % target for a 90 %
+     * limit: 70 → 90).
+     */
+    ceiling: z.number().positive().finite().nullable().default(null),
+    /**
+     * Let the seasonal forecast (after a day of history, while its self-check says it helps)
+     * raise the count ahead of recurring peaks. It only adds replicas: fewer shortfalls for more
+     * replica-hours (measured in adr/0003-prediction-default.md), so it is opt-in.
+     */
+    seasonal: z.boolean().default(false),
+    /**
+     * `learned`: once its self-check is confident, the headroom planner (policy/headroom.ts)
+     * replaces the first trigger's buffered target with the load at `ceiling` plus a headroom
+     * learned from the workload. `target`: always keep the trigger's buffered target.
+     */
+    headroom: z.enum(['learned', 'target']).default('learned'),
   })
   .strict();
 export type PredictionSpec = z.infer<typeof predictionSpecSchema>;
@@ -281,7 +301,7 @@ export const targetRefSchema = z.union([
 const cpuDefaultTrigger = {
   type: 'resource',
   resource: 'cpu',
-  target: { type: 'Utilization', value: 80 },
+  target: { type: 'Utilization', value: 70 },
 };
 
 export const scalerSpecSchema = z

@@ -48,12 +48,18 @@ const cpu70 = {
   target: { type: 'Utilization', value: 70 },
 } as const;
 
-function common(ctx: BaselineContext): ScalerSpecInput {
+function timing(ctx: BaselineContext): ScalerSpecInput {
   return {
     startupSeconds: Math.min(3600, Math.round(ctx.params.startupSeconds)),
     syncPeriodSeconds: Math.max(1, Math.min(3600, Math.round(ctx.params.stepSeconds))),
   };
 }
+
+/** The other systems' baselines have no prediction. */
+const common = (ctx: BaselineContext): ScalerSpecInput => ({
+  ...timing(ctx),
+  prediction: { mode: 'off' },
+});
 
 const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = {
   hpa: (ctx) => ({ ...common(ctx), minReplicas: 1, maxReplicas: 1000, triggers: [cpu70] }),
@@ -110,7 +116,7 @@ const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = 
       },
     ],
   }),
-  tide: (ctx) => common(ctx),
+  tide: (ctx) => timing(ctx),
 };
 
 export function isBaselineName(name: string): name is BaselineName {

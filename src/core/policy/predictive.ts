@@ -46,6 +46,7 @@ import {
   type WindowForecast,
 } from '../forecast/forecaster.js';
 import { pinball, quantile } from '../forecast/loss.js';
+import type { HeadroomState } from './headroom.js';
 import type { Reason } from '../model.js';
 
 /** A prediction waiting for its window to pass. */
@@ -81,6 +82,8 @@ export interface PredictiveState {
   readonly version: 1;
   readonly forecaster: ForecasterState;
   readonly check: SelfCheck;
+  /** The headroom planner (policy/headroom.ts); absent in states written before it existed. */
+  readonly headroom?: HeadroomState;
 }
 
 export interface PredictiveInput {

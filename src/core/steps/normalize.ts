@@ -51,6 +51,8 @@ export interface NormalizeInput {
   readonly spec: Pick<ScalerSpec, 'behavior' | 'hpa' | 'minReplicas' | 'maxReplicas'>;
   readonly current: number;
   readonly desired: number;
+  /** A shorter scale-down window to use this tick (the headroom plan's); null = configured. */
+  readonly downWindowSeconds?: number | null;
   readonly recommendations: readonly Recommendation[];
   readonly scaleUpEvents: readonly ScaleEvent[];
   readonly scaleDownEvents: readonly ScaleEvent[];
@@ -81,11 +83,14 @@ function finish(stable: StabilizeResult, limited: StepResult): NormalizeResult {
   };
 }
 
+const shorter = (configured: number, override: number | null | undefined): number =>
+  override === null || override === undefined ? configured : Math.min(configured, override);
+
 function normalizeLegacy(input: NormalizeInput): NormalizeResult {
   const stable = stabilizeRecommendation({
     desired: input.desired,
     recommendations: input.recommendations,
-    windowSeconds: input.spec.hpa.downscaleStabilizationSeconds,
+    windowSeconds: shorter(input.spec.hpa.downscaleStabilizationSeconds, input.downWindowSeconds),
     now: input.now,
   });
   const limited = convertDesiredReplicasWithRules({
@@ -107,7 +112,10 @@ function normalizeWithBehavior(
     current: input.current,
     desired: input.desired,
     upWindowSeconds: behavior.scaleUp.stabilizationWindowSeconds,
-    downWindowSeconds: behavior.scaleDown.stabilizationWindowSeconds,
+    downWindowSeconds: shorter(
+      behavior.scaleDown.stabilizationWindowSeconds,
+      input.downWindowSeconds,
+    ),
     recommendations: input.recommendations,
     now: input.now,
   });

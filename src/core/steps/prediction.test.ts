@@ -15,7 +15,7 @@ const specFor = (mode: 'off' | 'forecastOnly' | 'on'): ScalerSpec =>
     syncPeriodSeconds: 60,
     startupSeconds: 120,
     triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
-    prediction: { mode },
+    prediction: { mode, seasonal: true, headroom: 'target' },
   });
 
 const observation = (current: number, rps: number, now: number): Observation => ({

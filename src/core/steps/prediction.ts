@@ -18,7 +18,24 @@
  * @module
  */
 import { condition } from '../conditions.js';
-import type { Condition, Reason, ScalerSpec, ScalerState, TriggerOutcome } from '../model.js';
+import type {
+  Condition,
+  MetricReading,
+  PodInfo,
+  Reason,
+  ScalerSpec,
+  ScalerState,
+  TriggerOutcome,
+} from '../model.js';
+import {
+  horizonMs as headroomHorizonMs,
+  initialHeadroomState,
+  isHeadroomState,
+  observeHeadroom,
+  planHeadroom,
+  type HeadroomInput,
+  type HeadroomPlan,
+} from '../policy/headroom.js';
 import {
   initialPredictiveState,
   isPredictiveState,
@@ -44,14 +61,52 @@ export interface PredictionResult {
   readonly reasons: readonly Reason[];
   /** The `Predicting` condition; null in mode off. */
   readonly condition: Condition | null;
+  /**
+   * While the headroom plan is applied: the scale-down stabilization window to use instead of a
+   * longer configured one (the plan already covers the horizon's highest load); else null.
+   */
+  readonly downWindowSeconds: number | null;
 }
 
 /** The replica counts the per-replica figures were taken over. */
 export interface ReplicaCounts {
-  /** Ready replicas (the pods whose usage the averages were taken over). */
+  /**
+   * Ready replicas the per-pod averages were taken over: `windowReadyReplicas` when the samples
+   * say over which window, else the ready count.
+   */
   readonly readyReplicas: number;
   /** `scale.status.replicas`, the divisor of External/Object AverageValue averages. */
   readonly statusReplicas: number;
+}
+
+/**
+ * The ready replicas, each counted by the share of the per-pod samples' window it was ready for
+ * (null without samples). A load of average × ready-now overstates the load just after new
+ * replicas became ready — their window still holds the time before — and would feed prediction
+ * its own scale-ups as rises.
+ * Worked example: samples over 60 s ending at t; 4 pods ready long before, 2 ready since t − 15 s
+ * → 4 + 2 × 15 / 60 = 4.5.
+ */
+export function windowReadyReplicas(
+  pods: readonly PodInfo[],
+  reading: MetricReading | undefined,
+): number | null {
+  const sample = reading?.status === 'ok' ? reading.podSamples?.[0] : undefined;
+  if (sample === undefined) return null;
+  const end = sample.timestamp;
+  const windowMs = sample.windowSeconds * 1000;
+  let sum = 0;
+  for (const pod of pods) sum += readyShare(pod, end, windowMs);
+  return sum > 0 ? sum : null;
+}
+
+/** The share of (end − window, end] a pod was ready for (0 … 1; a zero window: ready at end). */
+function readyShare(pod: PodInfo, end: number, windowMs: number): number {
+  const ready = pod.phase === 'Running' && pod.ready?.status === true && pod.deleted !== true;
+  if (!ready || pod.ready === null) return 0;
+  const from = Math.max(pod.ready.lastTransitionTime, end - windowMs);
+  if (windowMs <= 0) return from <= end ? 1 : 0;
+  return Math.min(1, Math.max(0, (end - from) / windowMs));
 }
 
 /** The first trigger's load and per-replica target, or null when it failed this tick. */
@@ -71,22 +126,76 @@ export function predictionLoad(
 
 const STEP = 'prediction';
 
-/** Feeds this tick's load to the predictive state and reads the proposal. */
-function advance(input: PredictionInput): { ps: PredictiveState; p: PredictiveProposal } {
-  const { spec, now } = input;
-  const timing = {
-    now,
-    startupSeconds: spec.startupSeconds,
-    syncPeriodSeconds: spec.syncPeriodSeconds,
-  };
-  const restored = input.state.forecast;
-  let ps = isPredictiveState(restored) ? restored : initialPredictiveState();
+/** The SLO ceiling for a target: the spec's, else target × 9 / 7 (70 → 90). */
+export function ceilingFor(spec: ScalerSpec, target: number): number {
+  return spec.prediction.ceiling ?? (target * 9) / 7;
+}
+
+interface Advanced {
+  readonly ps: PredictiveState;
+  /** The seasonal forecast's proposal; null when it does not run (mode on without `seasonal`). */
+  readonly p: PredictiveProposal | null;
+  /** The headroom plan; null when the first trigger gave no load this tick. */
+  readonly plan: HeadroomPlan | null;
+}
+
+function advancePlanner(
+  ps: PredictiveState,
+  h: HeadroomInput & { readonly load: number },
+): { ps: PredictiveState; plan: HeadroomPlan } {
+  const restored = isHeadroomState(ps.headroom) ? ps.headroom : initialHeadroomState();
+  const hs = observeHeadroom(restored, h);
+  return { ps: { ...ps, headroom: hs }, plan: planHeadroom(hs, h) };
+}
+
+const timingOf = (
+  spec: ScalerSpec,
+  now: number,
+): { now: number; startupSeconds: number; syncPeriodSeconds: number } => ({
+  now,
+  startupSeconds: spec.startupSeconds,
+  syncPeriodSeconds: spec.syncPeriodSeconds,
+});
+
+/** The seasonal forecast runs in mode forecastOnly, and in mode on when `seasonal` is set. */
+const runsSeasonal = (spec: ScalerSpec): boolean =>
+  spec.prediction.mode === 'forecastOnly' || spec.prediction.seasonal;
+
+function restoredState(state: ScalerState): PredictiveState {
+  return isPredictiveState(state.forecast) ? state.forecast : initialPredictiveState();
+}
+
+/** Feeds this tick's load to the predictive state and the headroom planner; reads both. */
+function advance(input: PredictionInput): Advanced {
+  const { spec } = input;
+  const timing = timingOf(spec, input.now);
+  const seasonal = runsSeasonal(spec);
+  let ps = restoredState(input.state);
   const load = predictionLoad(spec, input.triggers, input.counts);
-  if (load !== null) {
-    ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
+  const read = (state: PredictiveState, target: number): PredictiveProposal | null =>
+    seasonal ? predictive(state, { ...timing, target }) : null;
+  if (load === null) return { ps, p: read(ps, spec.triggers[0]?.target.value ?? 1), plan: null };
+  if (seasonal) ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
+  const h = { ...timing, load: load.value, target: load.target };
+  const planned = advancePlanner(ps, { ...h, ceiling: ceilingFor(spec, load.target) });
+  return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
+}
+
+/**
+ * The proposals the headroom plan must still respect: the other triggers' proposals and a
+ * schedule floor (the proposal above every trigger's). Null when some trigger failed this tick:
+ * a failure blocks scale-down (combine.ts), so the plan must not replace anything then.
+ */
+function othersFloor(input: PredictionInput): number | null {
+  const first = input.spec.triggers[0]?.name;
+  let others = 0;
+  let all = 0;
+  for (const t of input.triggers) {
+    if (t.replicas === null) return null;
+    all = Math.max(all, t.replicas);
+    if (t.name !== first) others = Math.max(others, t.replicas);
   }
-  const target = load?.target ?? spec.triggers[0]?.target.value ?? 1;
-  return { ps, p: predictive(ps, { ...timing, target }) };
+  return input.desired > all ? Math.max(others, input.desired) : others;
 }
 
 function raise(desired: number, predicted: number): Reason {
@@ -102,32 +211,89 @@ function raise(desired: number, predicted: number): Reason {
   };
 }
 
+const reasonsOf = (a: Advanced): Reason[] => [
+  ...(a.p === null ? [] : [a.p.reason]),
+  ...(a.plan === null ? [] : [a.plan.reason]),
+];
+
+const noLoad = (input: PredictionInput): Reason => ({
+  step: STEP,
+  code: 'NoLoad',
+  message: `trigger "${input.spec.triggers[0]?.name ?? '(none)'}" gave no load this tick: nothing to plan from`,
+});
+
+/**
+ * The confident headroom plan replaces the first trigger's buffered proposal: the result is the
+ * plan, the forecast's count (when prediction acts) and what the other triggers and schedules ask
+ * for, whichever is highest.
+ */
+function applyPlan(input: PredictionInput, a: Advanced, planned: number): PredictionResult | null {
+  const floor = othersFloor(input);
+  if (floor === null) return null;
+  const predicted = a.p?.replicas ?? 0;
+  const replicas = Math.max(planned, predicted, floor);
+  const { spec } = input;
+  const reason: Reason = {
+    step: STEP,
+    code: 'HeadroomPlan',
+    message: `the learned headroom plans ${replicas} replicas (plan ${planned}${predicted > 0 ? `, forecast ${predicted}` : ''}${floor > 0 ? `, other triggers and schedules ${floor}` : ''}) instead of the buffered target's ${input.desired}`,
+    replicas,
+  };
+  const reasons = [...reasonsOf(a), reason];
+  const message = `${a.plan?.reason.message ?? ''}`;
+  return {
+    replicas,
+    state: { ...input.state, forecast: a.ps },
+    reasons,
+    condition: condition('Predicting', true, 'HeadroomConfident', message),
+    downWindowSeconds: Math.round(headroomHorizonMs(spec) / 1000),
+  };
+}
+
+const hold = (input: PredictionInput, state: ScalerState, reasons: Reason[]): PredictionResult => ({
+  replicas: input.desired,
+  state,
+  reasons,
+  condition: null,
+  downWindowSeconds: null,
+});
+
+/** The Predicting condition's reason: the forecast's, else the planner's, else why neither ran. */
+const explanation = (input: PredictionInput, a: Advanced): Reason =>
+  a.p?.reason ?? a.plan?.reason ?? noLoad(input);
+
+function forecastOnlyReasons(a: Advanced): Reason[] {
+  const would = a.p?.forecastReplicas ?? null;
+  if (would === null) return [];
+  const message = `mode forecastOnly: prediction would ask for ${would}; not acting`;
+  return [{ step: STEP, code: 'ForecastOnly', message }];
+}
+
+/** The seasonal forecast's part: raise in mode on, explain in forecastOnly. */
+function applySeasonal(input: PredictionInput, a: Advanced): PredictionResult {
+  const state = { ...input.state, forecast: a.ps };
+  const on = input.spec.prediction.mode === 'on';
+  const predicted = on ? (a.p?.replicas ?? null) : null;
+  const why = explanation(input, a);
+  const predicting = condition('Predicting', predicted !== null, why.code, why.message);
+  if (predicted === null) {
+    const reasons = [...reasonsOf(a), ...(on ? [] : forecastOnlyReasons(a))];
+    return { ...hold(input, state, reasons), condition: predicting };
+  }
+  const r = raise(input.desired, predicted);
+  const replicas = r.replicas ?? input.desired;
+  return { ...hold(input, state, [...reasonsOf(a), r]), replicas, condition: predicting };
+}
+
 /** Applies prediction to the reactive proposal (see the module comment). */
 export function applyPrediction(input: PredictionInput): PredictionResult {
-  const mode = input.spec.prediction.mode;
-  if (mode === 'off') {
-    return { replicas: input.desired, state: input.state, reasons: [], condition: null };
+  const { mode, headroom } = input.spec.prediction;
+  if (mode === 'off') return hold(input, input.state, []);
+  const a = advance(input);
+  const planned = a.plan?.replicas ?? null;
+  if (mode === 'on' && headroom === 'learned' && planned !== null) {
+    const applied = applyPlan(input, a, planned);
+    if (applied !== null) return applied;
   }
-  const { ps, p } = advance(input);
-  const state = { ...input.state, forecast: ps };
-  const acting = mode === 'on' && p.replicas !== null;
-  const predicting = condition('Predicting', acting, p.reason.code, p.reason.message);
-  if (acting) {
-    const r = raise(input.desired, p.replicas ?? 0);
-    return {
-      replicas: r.replicas ?? input.desired,
-      state,
-      reasons: [p.reason, r],
-      condition: predicting,
-    };
-  }
-  const reasons: Reason[] = [p.reason];
-  if (mode === 'forecastOnly' && p.forecastReplicas !== null) {
-    reasons.push({
-      step: STEP,
-      code: 'ForecastOnly',
-      message: `mode forecastOnly: prediction would ask for ${p.forecastReplicas}; not acting`,
-    });
-  }
-  return { replicas: input.desired, state, reasons, condition: predicting };
+  return applySeasonal(input, a);
 }

@@ -1,0 +1,254 @@
+/**
+ * The headroom planner (pure): how much spare capacity this workload needs, learned from the
+ * workload itself rather than fixed by a buffered target.
+ *
+ * A reactive target such as CPU 70 % keeps a fixed buffer (70 % → a 90 % limit is 29 % spare)
+ * for whatever the load does before new replicas are ready: wasted while the load is calm, too
+ * little in a burst. The planner measures instead, at every reading, how far the load actually
+ * rose within the horizon that follows — the start-up time, one sync period and the metric's
+ * own age (METRIC_AGE_SECONDS) — and keeps the last two hours of those rises. Its plan is
+ *   ceil((load + q₀.₉(rises)) / ceiling)
+ * replicas, where `ceiling` is the per-replica load a replica carries within its SLO (e.g. 90 %
+ * CPU), not the buffered target: calm periods get a small headroom, volatile ones a large one,
+ * measured in the load's own units (a rise of 3 req/s is 3 req/s at any level, so near zero load
+ * nothing explodes the way a relative error does).
+ *
+ * It checks itself against the buffered target before it is trusted: each plan, and what the
+ * buffered target alone would have asked for, is scored once its horizon has passed, against
+ * the highest load seen in it (in replicas at the ceiling). The planner is confident when, over
+ * the recent past (2-hour half-life), it fell short no more often than the buffered target
+ * (+ 0.2 points) while asking for no more replicas; it stays so while it falls short no more
+ * than 0.5 points more often at no more cost. Only a confident planner acts; otherwise the
+ * caller keeps its reactive answer, so on a workload where the fixed buffer is the better bet
+ * nothing changes.
+ *
+ * Worked example: ceiling 90 (CPU %), load 630 (7 replicas at 90 %), rises over the last two
+ * hours with 0.9-quantile 45 → ceil(675 / 90) = 8 replicas, where the 70 % target asks for
+ * ceil(630 / 70) = 9.
+ *
+ * @module
+ */
+import { quantile } from '../forecast/loss.js';
+import type { Reason } from '../model.js';
+
+/**
+ * The age of the newest information in a metric reading, beyond the horizon: a scrape interval
+ * (15 s) plus half of a 60 s averaging window. A rise within this long after a reading is one
+ * the reading could not show yet.
+ */
+export const METRIC_AGE_SECONDS = 45;
+
+/** A plan waiting for its horizon to pass. */
+export interface PendingPlan {
+  readonly time: number;
+  readonly load: number;
+  /** The planner's and the buffered target's asks at `time`; plan null while it had no headroom. */
+  readonly plan: number | null;
+  readonly reactive: number;
+  /** The highest load seen after `time` within the horizon; null before any. */
+  readonly peak: number | null;
+}
+
+export interface HeadroomState {
+  readonly version: 1;
+  readonly pending: readonly PendingPlan[];
+  /** Recent rises (peak − load over a horizon), newest last. */
+  readonly rises: readonly number[];
+  /** Exponentially weighted counts of short plans and sums of asks, and their weight. */
+  readonly shortPlan: number;
+  readonly shortReactive: number;
+  readonly costPlan: number;
+  readonly costReactive: number;
+  readonly weight: number;
+  readonly resolved: number;
+  readonly confident: boolean;
+}
+
+export interface HeadroomInput {
+  /** Epoch ms. */
+  readonly now: number;
+  readonly startupSeconds: number;
+  readonly syncPeriodSeconds: number;
+  /** The buffered (reactive) per-replica target and the SLO ceiling, in the load's units. */
+  readonly target: number;
+  readonly ceiling: number;
+}
+
+export interface HeadroomPlan {
+  /** What to act on; null unless confident. */
+  readonly replicas: number | null;
+  /** The plan, confident or not (null before it has learned a headroom). */
+  readonly planReplicas: number | null;
+  readonly headroom: number | null;
+  readonly confident: boolean;
+  readonly reason: Reason;
+}
+
+const TAU = 0.98;
+const HALF_LIFE_SECONDS = 2 * 3600;
+const RISE_WINDOW_SECONDS = 2 * 3600;
+const MIN_RISES = 20;
+const MIN_EVIDENCE = 120;
+const ENTER_SLACK = 0.002;
+const STAY_SLACK = 0.005;
+const MAX_PENDING = 256;
+const MAX_RISES = 960;
+const STEP = 'headroom';
+
+export function initialHeadroomState(): HeadroomState {
+  return {
+    version: 1,
+    pending: [],
+    rises: [],
+    shortPlan: 0,
+    shortReactive: 0,
+    costPlan: 0,
+    costReactive: 0,
+    weight: 0,
+    resolved: 0,
+    confident: false,
+  };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/** A restored value is a HeadroomState of this version, in shape (else start afresh). */
+export function isHeadroomState(x: unknown): x is HeadroomState {
+  return (
+    isObject(x) &&
+    x.version === 1 &&
+    Array.isArray(x.pending) &&
+    Array.isArray(x.rises) &&
+    typeof x.confident === 'boolean' &&
+    [x.shortPlan, x.shortReactive, x.costPlan, x.costReactive, x.weight, x.resolved].every(
+      (v) => typeof v === 'number' && Number.isFinite(v),
+    )
+  );
+}
+
+/** The horizon after a reading within which its rise is measured, in ms. */
+export const horizonMs = (i: Pick<HeadroomInput, 'startupSeconds' | 'syncPeriodSeconds'>): number =>
+  (i.startupSeconds + i.syncPeriodSeconds + METRIC_AGE_SECONDS) * 1000;
+
+/** Replicas for a load, the ceiling guarded against floating-point noise (2.0000000001 → 2). */
+const replicasFor = (load: number, perReplica: number): number =>
+  Math.max(1, Math.ceil(load / perReplica - 1e-9));
+
+/** The headroom to add to the load: the 0.9-quantile of recent rises, never negative. */
+export function headroomOf(rises: readonly number[]): number | null {
+  if (rises.length < MIN_RISES) return null;
+  return Math.max(0, quantile(rises, TAU));
+}
+
+function rememberRise(rises: readonly number[], rise: number, maxRises: number): number[] {
+  return [...rises.slice(-(maxRises - 1)), rise];
+}
+
+interface Scoring {
+  readonly decay: number;
+  readonly ceiling: number;
+  readonly maxRises: number;
+}
+
+/** Scores one plan whose horizon has passed. */
+function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
+  if (p.peak === null) return s;
+  const rises = rememberRise(s.rises, p.peak - p.load, k.maxRises);
+  if (p.plan === null) return { ...s, rises };
+  const need = replicasFor(p.peak, k.ceiling);
+  return {
+    ...s,
+    rises,
+    shortPlan: s.shortPlan * k.decay + (p.plan < need ? 1 : 0),
+    shortReactive: s.shortReactive * k.decay + (p.reactive < need ? 1 : 0),
+    costPlan: s.costPlan * k.decay + p.plan,
+    costReactive: s.costReactive * k.decay + p.reactive,
+    weight: s.weight * k.decay + 1,
+    resolved: s.resolved + 1,
+  };
+}
+
+/** Short no more often than the buffered target (+ slack) and no more replicas. */
+function judge(s: HeadroomState): HeadroomState {
+  if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
+  const slack = (s.confident ? STAY_SLACK : ENTER_SLACK) * s.weight;
+  const confident = s.shortPlan <= s.shortReactive + slack && s.costPlan <= s.costReactive;
+  return confident === s.confident ? s : { ...s, confident };
+}
+
+const usable = (i: HeadroomInput & { readonly load: number }): boolean =>
+  Number.isFinite(i.load) && i.load >= 0 && i.target > 0 && i.ceiling > 0;
+
+/**
+ * Absorbs one reading of the load (in the target's units) at `input.now`: open horizons see it,
+ * horizons it closes are scored, and the plan made now is recorded. Non-finite or negative
+ * readings, and a target or ceiling that is not positive, change nothing.
+ */
+export function observeHeadroom(
+  state: HeadroomState,
+  input: HeadroomInput & { readonly load: number },
+): HeadroomState {
+  const { now, load, ceiling } = input;
+  if (!usable(input)) return state;
+  const h = horizonMs(input);
+  const decay = 0.5 ** (input.syncPeriodSeconds / HALF_LIFE_SECONDS);
+  const maxRises = Math.min(
+    MAX_RISES,
+    Math.max(MIN_RISES, Math.round(RISE_WINDOW_SECONDS / input.syncPeriodSeconds)),
+  );
+  const scoring = { decay, ceiling, maxRises };
+  let next: HeadroomState = { ...state, pending: [] };
+  const pending: PendingPlan[] = [];
+  for (const p of state.pending) {
+    const seen = now > p.time && now <= p.time + h ? Math.max(p.peak ?? -Infinity, load) : p.peak;
+    const updated = { ...p, peak: seen };
+    if (now >= p.time + h) next = resolve(next, updated, scoring);
+    else pending.push(updated);
+  }
+  const headroom = headroomOf(next.rises);
+  const plan: PendingPlan = {
+    time: now,
+    load,
+    plan: headroom === null ? null : replicasFor(load + headroom, ceiling),
+    reactive: replicasFor(load, input.target),
+    peak: null,
+  };
+  pending.push(plan);
+  return judge({ ...next, pending: pending.slice(-MAX_PENDING) });
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
+
+function record(s: HeadroomState): string {
+  if (s.resolved < MIN_EVIDENCE) return `${s.resolved} of ${MIN_EVIDENCE} plans scored so far`;
+  const pct = (x: number): string => `${fmt((100 * x) / s.weight)} %`;
+  const cost = s.costReactive > 0 ? fmt(s.costPlan / s.costReactive) : '–';
+  return `short ${pct(s.shortPlan)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas`;
+}
+
+/**
+ * The plan for the load read at `input.now` (the last reading given to `observeHeadroom`).
+ * Reason codes: `LearningHeadroom` (fewer than 20 rises measured), `HeadroomNotConfident` (its
+ * record is not better than the buffered target's), `HeadroomConfident`.
+ */
+export function planHeadroom(
+  state: HeadroomState,
+  input: HeadroomInput & { readonly load: number },
+): HeadroomPlan {
+  const headroom = headroomOf(state.rises);
+  if (headroom === null || !(input.ceiling > 0) || !Number.isFinite(input.load)) {
+    const message = `${state.rises.length} of ${MIN_RISES} rises measured; keeping the buffered target`;
+    const reason = { step: STEP, code: 'LearningHeadroom', message };
+    return { replicas: null, planReplicas: null, headroom, confident: false, reason };
+  }
+  const planReplicas = replicasFor(input.load + headroom, input.ceiling);
+  const how = `load ${fmt(input.load)} + headroom ${fmt(headroom)} at ceiling ${fmt(input.ceiling)} → ${planReplicas}`;
+  if (!state.confident) {
+    const message = `${how}, not used: ${record(state)}`;
+    const reason = { step: STEP, code: 'HeadroomNotConfident', message };
+    return { replicas: null, planReplicas, headroom, confident: false, reason };
+  }
+  const message = `${how}; ${record(state)}`;
+  const reason = { step: STEP, code: 'HeadroomConfident', message, replicas: planReplicas };
+  return { replicas: planReplicas, planReplicas, headroom, confident: true, reason };
+}
