@@ -49,9 +49,20 @@ export interface PendingPlan {
   readonly peak: number | null;
 }
 
+/** A raw ask, kept while it is inside a stabilization window. */
+export interface RecentAsk {
+  readonly time: number;
+  readonly plan: number | null;
+  readonly reactive: number;
+}
+
 export interface HeadroomState {
   readonly version: 1;
   readonly pending: readonly PendingPlan[];
+  /** Raw asks of the last `reactiveWindowSeconds` (what each side's stabilization holds). */
+  readonly asks: readonly RecentAsk[];
+  /** The headroom of the newest reading (load units); null while still learning. */
+  readonly headroom: number | null;
   /** Recent rises (peak − load over a horizon), newest last. */
   readonly rises: readonly number[];
   /** Exponentially weighted counts of short plans and sums of asks, and their weight. */
@@ -72,6 +83,12 @@ export interface HeadroomInput {
   /** The buffered (reactive) per-replica target and the SLO ceiling, in the load's units. */
   readonly target: number;
   readonly ceiling: number;
+  /**
+   * The scale-down stabilization window the reactive answer runs with (the HPA's 300 s by
+   * default): it holds the highest ask of that window, so that is what it is scored by. The
+   * plan runs with a window of one horizon. Default 0.
+   */
+  readonly reactiveWindowSeconds?: number;
 }
 
 export interface HeadroomPlan {
@@ -89,8 +106,8 @@ const HALF_LIFE_SECONDS = 2 * 3600;
 const RISE_WINDOW_SECONDS = 2 * 3600;
 const MIN_RISES = 20;
 const MIN_EVIDENCE = 120;
-const ENTER_SLACK = 0.002;
-const STAY_SLACK = 0.005;
+const ENTER_SLACK = 0;
+const STAY_SLACK = 0.002;
 const MAX_PENDING = 256;
 const MAX_RISES = 960;
 const STEP = 'headroom';
@@ -99,6 +116,8 @@ export function initialHeadroomState(): HeadroomState {
   return {
     version: 1,
     pending: [],
+    asks: [],
+    headroom: null,
     rises: [],
     shortPlan: 0,
     shortReactive: 0,
@@ -118,6 +137,7 @@ export function isHeadroomState(x: unknown): x is HeadroomState {
     isObject(x) &&
     x.version === 1 &&
     Array.isArray(x.pending) &&
+    Array.isArray(x.asks) &&
     Array.isArray(x.rises) &&
     typeof x.confident === 'boolean' &&
     [x.shortPlan, x.shortReactive, x.costPlan, x.costReactive, x.weight, x.resolved].every(
@@ -205,16 +225,52 @@ export function observeHeadroom(
     if (now >= p.time + h) next = resolve(next, updated, scoring);
     else pending.push(updated);
   }
-  const headroom = headroomOf(next.rises);
-  const plan: PendingPlan = {
+  const headroom = withMomentum(headroomOf(next.rises), load, pending);
+  const raw: RecentAsk = {
     time: now,
-    load,
     plan: headroom === null ? null : replicasFor(load + headroom, ceiling),
     reactive: replicasFor(load, input.target),
-    peak: null,
   };
-  pending.push(plan);
-  return judge({ ...next, pending: pending.slice(-MAX_PENDING) });
+  const windowMs = Math.max(h, (input.reactiveWindowSeconds ?? 0) * 1000);
+  const asks = [...state.asks.filter((a) => a.time > now - windowMs), raw].slice(-MAX_PENDING);
+  pending.push({ time: now, load, ...held(asks, raw, { now, planMs: h, input }), peak: null });
+  return judge({ ...next, pending: pending.slice(-MAX_PENDING), asks, headroom });
+}
+
+/**
+ * The learned headroom, at least the rise into this reading over the last horizon (load − the
+ * lowest reading still pending): a ramp under way is expected to go on for another horizon, even
+ * before the rises of a calmer past have caught up with it.
+ */
+function withMomentum(
+  learned: number | null,
+  load: number,
+  pending: readonly PendingPlan[],
+): number | null {
+  if (learned === null) return null;
+  let low = load;
+  for (const p of pending) low = Math.min(low, p.load);
+  return Math.max(learned, load - low);
+}
+
+/**
+ * What each side holds at `now`: the highest of its asks over its stabilization window (the
+ * plan's: one horizon; the reactive answer's: `reactiveWindowSeconds`).
+ */
+function held(
+  asks: readonly RecentAsk[],
+  raw: RecentAsk,
+  at: { readonly now: number; readonly planMs: number; readonly input: HeadroomInput },
+): { plan: number | null; reactive: number } {
+  const reactiveMs = (at.input.reactiveWindowSeconds ?? 0) * 1000;
+  let plan = raw.plan;
+  let reactive = raw.reactive;
+  for (const a of asks) {
+    const age = at.now - a.time;
+    if (plan !== null && a.plan !== null && age < at.planMs) plan = Math.max(plan, a.plan);
+    if (age < reactiveMs) reactive = Math.max(reactive, a.reactive);
+  }
+  return { plan, reactive };
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
@@ -235,7 +291,7 @@ export function planHeadroom(
   state: HeadroomState,
   input: HeadroomInput & { readonly load: number },
 ): HeadroomPlan {
-  const headroom = headroomOf(state.rises);
+  const headroom = state.headroom;
   if (headroom === null || !(input.ceiling > 0) || !Number.isFinite(input.load)) {
     const message = `${state.rises.length} of ${MIN_RISES} rises measured; keeping the buffered target`;
     const reason = { step: STEP, code: 'LearningHeadroom', message };

@@ -18,6 +18,7 @@
  * @module
  */
 import { condition } from '../conditions.js';
+import { effectiveBehavior } from './normalize.js';
 import type {
   Condition,
   MetricReading,
@@ -157,6 +158,14 @@ const timingOf = (
   syncPeriodSeconds: spec.syncPeriodSeconds,
 });
 
+/** The scale-down stabilization window the reactive answer runs with. */
+function scaleDownWindowSeconds(spec: ScalerSpec): number {
+  const behavior = effectiveBehavior(spec);
+  return behavior === null
+    ? spec.hpa.downscaleStabilizationSeconds
+    : behavior.scaleDown.stabilizationWindowSeconds;
+}
+
 /** The seasonal forecast runs in mode forecastOnly, and in mode on when `seasonal` is set. */
 const runsSeasonal = (spec: ScalerSpec): boolean =>
   spec.prediction.mode === 'forecastOnly' || spec.prediction.seasonal;
@@ -177,7 +186,11 @@ function advance(input: PredictionInput): Advanced {
   if (load === null) return { ps, p: read(ps, spec.triggers[0]?.target.value ?? 1), plan: null };
   if (seasonal) ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
   const h = { ...timing, load: load.value, target: load.target };
-  const planned = advancePlanner(ps, { ...h, ceiling: ceilingFor(spec, load.target) });
+  const planned = advancePlanner(ps, {
+    ...h,
+    ceiling: ceilingFor(spec, load.target),
+    reactiveWindowSeconds: scaleDownWindowSeconds(spec),
+  });
   return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
 }
 
