@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { calibratedPinball, mape, pinball, quantile } from './loss.js';
+import {
+  calibratedPinball,
+  mape,
+  pinball,
+  quantile,
+  quantileOfSorted,
+  sortedReplace,
+} from './loss.js';
 
 describe('quantile', () => {
   it.each([
@@ -43,5 +50,34 @@ describe('pinball', () => {
 describe('mape', () => {
   it('skips zero actuals', () => {
     expect(mape([100, 0, 200], [90, 5, 220])).toBeCloseTo(10, 12);
+  });
+});
+
+describe('sortedReplace', () => {
+  it.each([
+    { sorted: [], added: 3, removed: undefined, expected: [3] },
+    { sorted: [1, 2, 4], added: 3, removed: undefined, expected: [1, 2, 3, 4] },
+    { sorted: [1, 2, 4], added: 3, removed: 1, expected: [2, 3, 4] },
+    { sorted: [1, 2, 2, 4], added: 0, removed: 2, expected: [0, 1, 2, 4] },
+    { sorted: [1, 2, 4], added: 5, removed: 9, expected: [1, 2, 4, 5] },
+  ])('$sorted + $added − $removed → $expected', ({ sorted, added, removed, expected }) => {
+    const before = [...sorted];
+    expect(sortedReplace(sorted, added, removed)).toEqual(expected);
+    expect(sorted).toEqual(before);
+  });
+
+  it('keeps a rolling window equal to sorting it afresh', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const window: number[] = [];
+    let sorted: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const x = Math.round(next() * 100) - 50;
+      const removed = window.length === 40 ? window.shift() : undefined;
+      window.push(x);
+      sorted = sortedReplace(sorted, x, removed);
+      expect(sorted).toEqual([...window].sort((a, b) => a - b));
+      expect(quantileOfSorted(sorted, 0.9)).toBe(quantile(window, 0.9));
+    }
   });
 });

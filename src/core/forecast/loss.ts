@@ -12,8 +12,15 @@
  * Worked example: quantile([1, 2, 3, 4, 5], 0.9) = 4 + 0.6 · (5 − 4) = 4.6.
  */
 export function quantile(values: readonly number[], tau: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
+  return quantileOfSorted(
+    [...values].sort((a, b) => a - b),
+    tau,
+  );
+}
+
+/** `quantile` of values already sorted ascending (no copy, no sort). */
+export function quantileOfSorted(sorted: readonly number[], tau: number): number {
+  if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, tau));
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -51,4 +58,35 @@ export function mape(actual: readonly number[], forecast: readonly number[]): nu
     n++;
   });
   return n === 0 ? Number.NaN : (100 * sum) / n;
+}
+
+/** Index of the first element ≥ x in an ascending array (binary search). */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A new ascending array: `sorted` with `added` inserted and one occurrence of `removed` (if
+ * given and present) taken out. O(n) copy, O(log n) search: a rolling quantile without a sort
+ * per update.
+ */
+export function sortedReplace(
+  sorted: readonly number[],
+  added: number,
+  removed?: number,
+): number[] {
+  const out = [...sorted];
+  if (removed !== undefined) {
+    const at = lowerBound(out, removed);
+    if (at < out.length && out[at] === removed) out.splice(at, 1);
+  }
+  out.splice(lowerBound(out, added), 0, added);
+  return out;
 }

@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { quantile } from '../forecast/loss.js';
+import { quantileOfSorted, sortedReplace } from '../forecast/loss.js';
 import type { Reason } from '../model.js';
 
 /**
@@ -65,6 +65,8 @@ export interface HeadroomState {
   readonly headroom: number | null;
   /** Recent rises (peak − load over a horizon), newest last. */
   readonly rises: readonly number[];
+  /** The same rises in ascending order (the quantile without a sort per reading). */
+  readonly sortedRises: readonly number[];
   /** Exponentially weighted counts of short plans and sums of asks, and their weight. */
   readonly shortPlan: number;
   readonly shortReactive: number;
@@ -119,6 +121,7 @@ export function initialHeadroomState(): HeadroomState {
     asks: [],
     headroom: null,
     rises: [],
+    sortedRises: [],
     shortPlan: 0,
     shortReactive: 0,
     costPlan: 0,
@@ -139,6 +142,8 @@ export function isHeadroomState(x: unknown): x is HeadroomState {
     Array.isArray(x.pending) &&
     Array.isArray(x.asks) &&
     Array.isArray(x.rises) &&
+    Array.isArray(x.sortedRises) &&
+    x.sortedRises.length === x.rises.length &&
     typeof x.confident === 'boolean' &&
     [x.shortPlan, x.shortReactive, x.costPlan, x.costReactive, x.weight, x.resolved].every(
       (v) => typeof v === 'number' && Number.isFinite(v),
@@ -156,12 +161,28 @@ const replicasFor = (load: number, perReplica: number): number =>
 
 /** The headroom to add to the load: the 0.9-quantile of recent rises, never negative. */
 export function headroomOf(rises: readonly number[]): number | null {
-  if (rises.length < MIN_RISES) return null;
-  return Math.max(0, quantile(rises, TAU));
+  return headroomOfSorted([...rises].sort((a, b) => a - b));
 }
 
-function rememberRise(rises: readonly number[], rise: number, maxRises: number): number[] {
-  return [...rises.slice(-(maxRises - 1)), rise];
+function headroomOfSorted(sorted: readonly number[]): number | null {
+  if (sorted.length < MIN_RISES) return null;
+  return Math.max(0, quantileOfSorted(sorted, TAU));
+}
+
+/** Adds a rise, dropping the oldest beyond `maxRises`, in both orders. */
+function rememberRise(
+  s: HeadroomState,
+  rise: number,
+  maxRises: number,
+): Pick<HeadroomState, 'rises' | 'sortedRises'> {
+  const drop = Math.max(0, s.rises.length - maxRises + 1);
+  const rises = [...s.rises.slice(drop), rise];
+  // One in, at most one out: an O(n) update. More out (the window shrank): sort afresh.
+  if (drop > 1) return { rises, sortedRises: [...rises].sort((a, b) => a - b) };
+  return {
+    rises,
+    sortedRises: sortedReplace(s.sortedRises, rise, drop === 1 ? s.rises[0] : undefined),
+  };
 }
 
 interface Scoring {
@@ -173,12 +194,12 @@ interface Scoring {
 /** Scores one plan whose horizon has passed. */
 function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
   if (p.peak === null) return s;
-  const rises = rememberRise(s.rises, p.peak - p.load, k.maxRises);
-  if (p.plan === null) return { ...s, rises };
+  const remembered = rememberRise(s, p.peak - p.load, k.maxRises);
+  if (p.plan === null) return { ...s, ...remembered };
   const need = replicasFor(p.peak, k.ceiling);
   return {
     ...s,
-    rises,
+    ...remembered,
     shortPlan: s.shortPlan * k.decay + (p.plan < need ? 1 : 0),
     shortReactive: s.shortReactive * k.decay + (p.reactive < need ? 1 : 0),
     costPlan: s.costPlan * k.decay + p.plan,
@@ -225,7 +246,7 @@ export function observeHeadroom(
     if (now >= p.time + h) next = resolve(next, updated, scoring);
     else pending.push(updated);
   }
-  const headroom = withMomentum(headroomOf(next.rises), load, pending);
+  const headroom = withMomentum(headroomOfSorted(next.sortedRises), load, pending);
   const raw: RecentAsk = {
     time: now,
     plan: headroom === null ? null : replicasFor(load + headroom, ceiling),
