@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { quantile } from './loss.js';
+import { memoQuantile } from './loss.js';
 import {
   flatForecast,
   forecastModel,
@@ -251,7 +251,7 @@ export interface WindowForecast {
 const MIN_LIVE_RESIDUALS = 12;
 
 function residualQuantile(live: readonly number[], fallback: number, tau: number): number {
-  return live.length >= MIN_LIVE_RESIDUALS ? quantile(live, tau) : fallback;
+  return live.length >= MIN_LIVE_RESIDUALS ? memoQuantile(live, tau) : fallback;
 }
 
 /**

@@ -45,7 +45,7 @@ import {
   type Sample,
   type WindowForecast,
 } from '../forecast/forecaster.js';
-import { pinball, quantile } from '../forecast/loss.js';
+import { memoQuantile, pinball } from '../forecast/loss.js';
 import type { HeadroomState } from './headroom.js';
 import type { Reason } from '../model.js';
 
@@ -271,7 +271,7 @@ export function observePredictive(
 export function headroomFor(errors: readonly number[], base: number): number {
   if (errors.length < MIN_ERRORS) return 0;
   const bound = Math.max(1, Math.ceil(0.2 * base));
-  return Math.min(bound, Math.max(0, Math.ceil(quantile(errors, TAU) - 1e-9)));
+  return Math.min(bound, Math.max(0, Math.ceil(memoQuantile(errors, TAU) - 1e-9)));
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
