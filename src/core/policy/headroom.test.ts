@@ -1,0 +1,293 @@
+import { describe, expect, it } from 'vitest';
+import { gaussian, seededRandom } from '../forecast/fixtures.js';
+import {
+  headroomOf,
+  initialHeadroomState,
+  isHeadroomState,
+  observeHeadroom,
+  planHeadroom,
+  type HeadroomInput,
+  type HeadroomPlan,
+  type HeadroomState,
+} from './headroom.js';
+
+const t0 = Date.UTC(2024, 0, 1);
+const SYNC_MS = 15_000;
+const HOUR_TICKS = 3600 / 15;
+const DAY_TICKS = 24 * HOUR_TICKS;
+const TARGET = 70;
+const CEILING = 90;
+const base: Omit<HeadroomInput, 'now'> = {
+  startupSeconds: 60,
+  syncPeriodSeconds: 15,
+  target: TARGET,
+  ceiling: CEILING,
+};
+
+type Load = (i: number) => number;
+
+interface Tick {
+  readonly load: number;
+  readonly state: HeadroomState;
+  readonly plan: HeadroomPlan;
+}
+
+/** Feeds `load(i)` every 15 s from t0 and returns the state and plan after each reading. */
+function feed(load: Load, ticks: number, o: Omit<HeadroomInput, 'now'> = base): Tick[] {
+  let state = initialHeadroomState();
+  const out: Tick[] = [];
+  for (let i = 0; i < ticks; i++) {
+    const input = { ...o, now: t0 + i * SYNC_MS, load: load(i) };
+    state = observeHeadroom(state, input);
+    out.push({ load: input.load, state, plan: planHeadroom(state, input) });
+  }
+  return out;
+}
+
+/** The codes in the order they first appear. */
+const firstAppearances = (ticks: readonly Tick[]): string[] => [
+  ...new Set(ticks.map((t) => t.plan.reason.code)),
+];
+
+const reactive = (load: number): number => Math.ceil(load / TARGET);
+
+/** A slow sine (6-hour period, 630 ± 200) and a constant with a small deterministic ripple. */
+const slowSine: Load = (i) => 630 + 200 * Math.sin((2 * Math.PI * i) / (6 * HOUR_TICKS));
+const ripple: Load = (i) => 630 + 5 * Math.sin(i);
+
+/** Jumps at random between 100 and 900 at every reading (seeded). */
+function randomJumps(seed: number, ticks: number): Load {
+  const rand = seededRandom(seed);
+  const levels = Array.from({ length: ticks }, () => (rand() < 0.5 ? 100 : 900));
+  return (i) => levels[i]!;
+}
+
+/** Switches between 100 and 900 with probability 5 % per reading (seeded): random plateaus. */
+function randomPlateaus(seed: number, ticks: number): Load {
+  const rand = seededRandom(seed);
+  let level = 100;
+  const levels = Array.from({ length: ticks }, () => {
+    if (rand() < 0.05) level = level === 100 ? 900 : 100;
+    return level;
+  });
+  return (i) => levels[i]!;
+}
+
+describe('headroomOf', () => {
+  const ramp = (n: number, from = 1): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+  it.each([
+    { name: 'no rises', rises: [] },
+    { name: 'one rise', rises: [5] },
+    { name: 'two rises', rises: [5, 500] },
+  ])('is null with too few rises: $name', ({ rises }) => {
+    expect(headroomOf(rises)).toBeNull();
+  });
+
+  it.each([
+    { name: 'all negative', rises: ramp(400, -500) },
+    { name: 'all the same negative', rises: Array<number>(400).fill(-3) },
+    { name: 'all zero', rises: Array<number>(400).fill(0) },
+  ])('is never negative: $name → 0', ({ rises }) => {
+    expect(headroomOf(rises)).toBe(0);
+  });
+
+  it('constant rises give that rise', () => {
+    expect(headroomOf(Array<number>(400).fill(12))).toBe(12);
+  });
+
+  it.each([1, 2, 3])('lies between the median and the largest rise (seed %i)', (seed) => {
+    const rand = seededRandom(seed);
+    const rises = Array.from({ length: 400 }, () => 50 + 30 * gaussian(rand));
+    const sorted = [...rises].sort((a, b) => a - b);
+    const h = headroomOf(rises)!;
+    expect(h).toBeGreaterThan(sorted[200]!);
+    expect(h).toBeLessThanOrEqual(sorted.at(-1)!);
+  });
+
+  it('is translation-equivariant: adding c to every (positive) rise adds c', () => {
+    const rises = ramp(400);
+    const h = headroomOf(rises)!;
+    expect(h).toBeGreaterThan(200);
+    expect(h).toBeLessThanOrEqual(400);
+    expect(headroomOf(rises.map((r) => r + 50))).toBeCloseTo(h + 50, 9);
+  });
+
+  it('does not depend on the order of the rises', () => {
+    const rises = ramp(400);
+    const rand = seededRandom(11);
+    const shuffled = [...rises].sort(() => rand() - 0.5);
+    expect(headroomOf(shuffled)).toBe(headroomOf(rises));
+  });
+
+  it('is monotone: raising any rise never lowers the headroom', () => {
+    const rand = seededRandom(5);
+    const rises = Array.from({ length: 300 }, () => 100 * gaussian(rand));
+    let h = headroomOf(rises)!;
+    for (let k = 0; k < rises.length; k += 7) {
+      rises[k] = rises[k]! + 150;
+      const next = headroomOf(rises)!;
+      expect(next).toBeGreaterThanOrEqual(h);
+      h = next;
+    }
+  });
+});
+
+describe('learning on a steady load', () => {
+  const ticks = feed(() => 630, 4 * HOUR_TICKS);
+  const last = ticks.at(-1)!;
+
+  it('learns a headroom of 0 and plans ceil(load / ceiling) replicas', () => {
+    expect(last.state.headroom).toBe(0);
+    expect(last.plan.headroom).toBe(0);
+    expect(last.plan.planReplicas).toBe(Math.ceil(630 / CEILING));
+  });
+
+  it('goes LearningHeadroom → HeadroomNotConfident → HeadroomConfident, never back to learning', () => {
+    expect(firstAppearances(ticks)).toEqual([
+      'LearningHeadroom',
+      'HeadroomNotConfident',
+      'HeadroomConfident',
+    ]);
+    const firstLearned = ticks.findIndex((t) => t.plan.reason.code !== 'LearningHeadroom');
+    const relapses = ticks.slice(firstLearned).filter((t) => t.plan.planReplicas === null);
+    expect(relapses).toEqual([]);
+  });
+
+  it('acts (replicas non-null) exactly when confident', () => {
+    const mismatched = ticks.filter((t) => (t.plan.replicas !== null) !== t.plan.confident);
+    expect(mismatched).toEqual([]);
+    expect(ticks[0]!.plan).toMatchObject({ replicas: null, planReplicas: null, confident: false });
+  });
+});
+
+describe('confidence', () => {
+  const hours = 8;
+  it.each([
+    { name: 'slow sine', load: slowSine },
+    { name: 'constant with ripple', load: ripple },
+  ])('$name: becomes confident and plans fewer replicas than the buffered target', ({ load }) => {
+    const ticks = feed(load, hours * HOUR_TICKS);
+    const last = ticks.at(-1)!;
+    expect(last.plan.confident).toBe(true);
+    expect(last.plan.replicas).not.toBeNull();
+    expect(last.plan.reason.code).toBe('HeadroomConfident');
+    const confident = ticks.filter((t) => t.plan.confident);
+    const planned = confident.reduce((sum, t) => sum + t.plan.replicas!, 0);
+    const buffered = confident.reduce((sum, t) => sum + reactive(t.load), 0);
+    expect(planned).toBeLessThan(buffered);
+    // and never more than the buffered target at any single tick
+    expect(confident.filter((t) => t.plan.replicas! > reactive(t.load))).toEqual([]);
+  });
+
+  it.each([
+    { name: 'jumps at every reading, seed 42', load: randomJumps(42, hours * HOUR_TICKS) },
+    { name: 'jumps at every reading, seed 7', load: randomJumps(7, hours * HOUR_TICKS) },
+    { name: 'random plateaus, seed 7', load: randomPlateaus(7, hours * HOUR_TICKS) },
+    { name: 'random plateaus, seed 99', load: randomPlateaus(99, hours * HOUR_TICKS) },
+  ])('$name: never becomes confident (the fixed buffer wins)', ({ load }) => {
+    const ticks = feed(load, hours * HOUR_TICKS);
+    expect(ticks.filter((t) => t.plan.confident || t.plan.replicas !== null)).toEqual([]);
+    const last = ticks.at(-1)!;
+    expect(last.plan.reason.code).toBe('HeadroomNotConfident');
+    expect(last.plan.planReplicas).not.toBeNull();
+  });
+});
+
+describe('no look-ahead', () => {
+  const T = 3 * HOUR_TICKS;
+  const n = T + HOUR_TICKS;
+  const rand = seededRandom(3);
+  const shared = Array.from({ length: T + 1 }, (_, i) => slowSine(i) + 20 * gaussian(rand));
+  const after = randomJumps(17, n);
+
+  it.each([
+    { name: 'a jump after T', other: (i: number): number => (i <= T ? shared[i]! : 1500) },
+    { name: 'noise after T', other: (i: number): number => (i <= T ? shared[i]! : after(i)) },
+  ])('$name: identical states and plans at every tick up to T', ({ other }) => {
+    const a = feed((i) => (i <= T ? shared[i]! : 630), n);
+    const b = feed(other, n);
+    expect(b.slice(0, T + 1)).toEqual(a.slice(0, T + 1));
+    expect(b.at(-1)!.state).not.toEqual(a.at(-1)!.state);
+  });
+});
+
+describe('state as JSON', () => {
+  const rand = seededRandom(9);
+  const state = feed((i) => slowSine(i) + 10 * gaussian(rand), 3 * HOUR_TICKS).at(-1)!.state;
+
+  it('round-trips through JSON and is accepted by isHeadroomState', () => {
+    expect(state.resolved).toBeGreaterThan(0);
+    const restored: unknown = JSON.parse(JSON.stringify(state));
+    expect(restored).toEqual(state);
+    expect(isHeadroomState(restored)).toBe(true);
+    expect(isHeadroomState(initialHeadroomState())).toBe(true);
+  });
+
+  it.each<{ name: string; value: unknown }>([
+    { name: 'null', value: null },
+    { name: 'a number', value: 1 },
+    { name: 'an empty object', value: {} },
+    { name: 'another version', value: { ...state, version: 2 } },
+    { name: 'pending not an array', value: { ...state, pending: {} } },
+    { name: 'asks missing', value: { ...state, asks: undefined } },
+    { name: 'rises a string', value: { ...state, rises: '1,2,3' } },
+    { name: 'confident a string', value: { ...state, confident: 'true' } },
+    { name: 'weight NaN', value: { ...state, weight: Number.NaN } },
+    { name: 'shortPlan null', value: { ...state, shortPlan: null } },
+    { name: 'resolved a string', value: { ...state, resolved: '12' } },
+    { name: 'costReactive Infinity', value: { ...state, costReactive: Infinity } },
+  ])('isHeadroomState rejects $name', ({ value }) => {
+    expect(isHeadroomState(value)).toBe(false);
+  });
+});
+
+describe('bad input', () => {
+  const rand = seededRandom(4);
+  const ticks = feed((i) => ripple(i) + 5 * gaussian(rand), 2 * HOUR_TICKS);
+  const state = ticks.at(-1)!.state;
+  const snapshot = structuredClone(state);
+  const now = t0 + 2 * HOUR_TICKS * SYNC_MS;
+
+  it.each<{ name: string; change: Partial<HeadroomInput> & { load?: number } }>([
+    { name: 'load NaN', change: { load: Number.NaN } },
+    { name: 'load Infinity', change: { load: Infinity } },
+    { name: 'load -Infinity', change: { load: -Infinity } },
+    { name: 'negative load', change: { load: -1 } },
+    { name: 'target 0', change: { target: 0 } },
+    { name: 'negative target', change: { target: -70 } },
+    { name: 'ceiling 0', change: { ceiling: 0 } },
+    { name: 'ceiling NaN', change: { ceiling: Number.NaN } },
+  ])('$name leaves the state unchanged', ({ change }) => {
+    const next = observeHeadroom(state, { ...base, now, load: 630, ...change });
+    expect(next).toBe(state);
+    expect(state).toEqual(snapshot);
+  });
+
+  it.each([
+    { name: 'load NaN', load: Number.NaN },
+    { name: 'load Infinity', load: Infinity },
+  ])('planHeadroom does not act on $name', ({ load }) => {
+    expect(state.confident).toBe(true);
+    const plan = planHeadroom(state, { ...base, now, load });
+    expect(plan.replicas).toBeNull();
+    expect(plan.confident).toBe(false);
+  });
+});
+
+describe('state stays compact', { timeout: 60_000 }, () => {
+  it.each([
+    { name: 'startup 60 s', startupSeconds: 60, reactiveWindowSeconds: 0 },
+    { name: 'startup 300 s, 300 s down window', startupSeconds: 300, reactiveWindowSeconds: 300 },
+  ])('$name: under 32 KiB after 3 days of noisy 15 s readings', (o) => {
+    const rand = seededRandom(21);
+    const input = { ...base, ...o };
+    let state = initialHeadroomState();
+    for (let i = 0; i < 3 * DAY_TICKS; i++) {
+      const load = slowSine(i) + 40 * gaussian(rand);
+      state = observeHeadroom(state, { ...input, now: t0 + i * SYNC_MS, load });
+    }
+    expect(state.resolved).toBeGreaterThan(3 * DAY_TICKS - HOUR_TICKS);
+    expect(JSON.stringify(state).length).toBeLessThan(32 * 1024);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../decide.js';
+import { initialState, type Decision, type Observation, type ScalerState } from '../model.js';
+import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
+
+const t0 = Date.UTC(2024, 0, 1);
+const SYNC_MS = 15_000;
+const HOUR_TICKS = 3600 / 15;
+const TICKS = 8 * HOUR_TICKS;
+
+/** The first trigger's total load (req/s): 600 with a small deterministic ripple. */
+const rpsLoad = (i: number): number => 600 + 5 * Math.sin(i);
+/** The second trigger's total: 800 at a target of 100 → it asks for 8 replicas. */
+const QUEUE_TOTAL = 800;
+
+interface SpecOptions {
+  readonly mode: 'off' | 'on';
+  readonly headroom?: 'learned' | 'target';
+  readonly queue?: boolean;
+}
+
+const external = (name: string, value: number): Record<string, unknown> => ({
+  name,
+  type: 'prometheus',
+  metricType: 'External',
+  target: { type: 'AverageValue', value },
+});
+
+const specFor = (o: SpecOptions): ScalerSpec =>
+  scalerSpecSchema.parse({
+    minReplicas: 1,
+    maxReplicas: 50,
+    syncPeriodSeconds: 15,
+    startupSeconds: 60,
+    triggers: [external('rps', 70), ...(o.queue === true ? [external('queue', 100)] : [])],
+    prediction: { mode: o.mode, ...(o.headroom === undefined ? {} : { headroom: o.headroom }) },
+  });
+
+/** External totals per trigger; 'error' makes that reading fail. */
+type Totals = Readonly<Record<string, number | 'error'>>;
+
+const observation = (current: number, totals: Totals, now: number): Observation => ({
+  currentReplicas: current,
+  pods: [],
+  metrics: Object.fromEntries(
+    Object.entries(totals).map(([name, total]) => [
+      name,
+      total === 'error'
+        ? { status: 'error', error: { code: 'Unavailable', message: 'down', retryable: true } }
+        : { status: 'ok', timestamp: now, valuesMilli: [Math.round(total * 1000)] },
+    ]),
+  ),
+});
+
+interface Step {
+  readonly obs: Observation;
+  /** The state decide was given. */
+  readonly before: ScalerState;
+  readonly now: number;
+  readonly decision: Decision;
+}
+
+/** Runs decide every 15 s; the target follows each decision at once. */
+function replay(spec: ScalerSpec, totals: (i: number) => Totals): Step[] {
+  let state = initialState();
+  let current = 9;
+  const steps: Step[] = [];
+  for (let i = 0; i < TICKS; i++) {
+    const now = t0 + i * SYNC_MS;
+    const obs = observation(current, totals(i), now);
+    const decision = decide(spec, obs, state, now);
+    steps.push({ obs, before: state, now, decision });
+    state = decision.state;
+    current = decision.desiredReplicas;
+  }
+  return steps;
+}
+
+const codes = (d: Decision): string[] => d.reasons.map((r) => r.code);
+const planned = (s: Step): boolean => codes(s.decision).includes('HeadroomPlan');
+const rpsOnly = (i: number): Totals => ({ rps: rpsLoad(i) });
+const withQueue = (i: number): Totals => ({ rps: rpsLoad(i), queue: QUEUE_TOTAL });
+
+describe('the headroom planner in decide', { timeout: 120_000 }, () => {
+  const learned = replay(specFor({ mode: 'on' }), rpsOnly);
+  const target = replay(specFor({ mode: 'on', headroom: 'target' }), rpsOnly);
+  const off = replay(specFor({ mode: 'off' }), rpsOnly);
+
+  it('once confident, plans with a HeadroomPlan reason and Predicting True/HeadroomConfident', () => {
+    const first = learned.findIndex(planned);
+    expect(first).toBeGreaterThan(0);
+    const after = learned.slice(first);
+    expect(after.filter((s) => !planned(s))).toEqual([]);
+    for (const s of after) {
+      const predicting = s.decision.conditions.find((c) => c.type === 'Predicting');
+      expect(predicting).toMatchObject({ status: 'True', reason: 'HeadroomConfident' });
+    }
+    // The plan (ceil(~605 / 90) = 7) is below the buffered target's ceil(600 / 70) = 9.
+    expect(learned.at(-1)!.decision.desiredReplicas).toBeLessThan(Math.ceil(600 / 70));
+    expect(off.at(-1)!.decision.desiredReplicas).toBe(Math.ceil(600 / 70));
+  });
+
+  it('before it is confident, no HeadroomPlan and the same counts as mode off', () => {
+    const first = learned.findIndex(planned);
+    const before = learned.slice(0, first).map((s) => s.decision.desiredReplicas);
+    expect(before).toEqual(off.slice(0, first).map((s) => s.decision.desiredReplicas));
+  });
+
+  it("headroom 'target' decides exactly as mode off, and never plans", () => {
+    expect(target.map((s) => s.decision.desiredReplicas)).toEqual(
+      off.map((s) => s.decision.desiredReplicas),
+    );
+    expect(target.filter(planned)).toEqual([]);
+  });
+});
+
+describe('the headroom plan and other triggers', { timeout: 120_000 }, () => {
+  const spec = specFor({ mode: 'on', queue: true });
+  const queueProposal = (s: Step): number => s.decision.triggers[1]!.replicas!;
+
+  it('never goes below a second trigger whose proposal is above the plan', () => {
+    const steps = replay(spec, withQueue);
+    const plans = steps.filter(planned);
+    expect(plans.length).toBeGreaterThan(HOUR_TICKS);
+    const below = steps.filter((s) => s.decision.desiredReplicas < queueProposal(s));
+    expect(below).toEqual([]);
+    // The plan itself asked for less than the queue trigger: the floor is what held the count.
+    const plan = plans.at(-1)!.decision.reasons.find((r) => r.code === 'HeadroomConfident');
+    expect(plan?.replicas).toBeLessThan(queueProposal(plans.at(-1)!));
+    expect(plans.at(-1)!.decision.desiredReplicas).toBe(QUEUE_TOTAL / 100);
+  });
+
+  it('when the second trigger fails, no HeadroomPlan and never below the reactive answer', () => {
+    const failing = (i: number): boolean => i > 4 * HOUR_TICKS && i % 37 === 0;
+    const steps = replay(spec, (i) => ({
+      ...withQueue(i),
+      ...(failing(i) ? { queue: 'error' } : {}),
+    }));
+    const failed = steps.filter((_, i) => failing(i));
+    expect(failed.length).toBeGreaterThan(10);
+    // The planner was acting around the failures: the failures are what stops it.
+    expect(steps.filter((s, i) => i > 4 * HOUR_TICKS && planned(s)).length).toBeGreaterThan(
+      HOUR_TICKS,
+    );
+    const reactiveSpec = specFor({ mode: 'on', queue: true, headroom: 'target' });
+    for (const s of failed) {
+      expect(s.decision.triggers[1]!.replicas).toBeNull();
+      expect(codes(s.decision)).not.toContain('HeadroomPlan');
+      const reactive = decide(reactiveSpec, s.obs, s.before, s.now);
+      expect(s.decision.desiredReplicas).toBeGreaterThanOrEqual(reactive.desiredReplicas);
+      expect(s.decision.desiredReplicas).toBeGreaterThanOrEqual(s.decision.triggers[0]!.replicas!);
+    }
+  });
+});
