@@ -267,6 +267,7 @@ describe('bad input', () => {
   it.each([
     { name: 'load NaN', load: Number.NaN },
     { name: 'load Infinity', load: Infinity },
+    { name: 'negative load', load: -50 },
   ])('planHeadroom does not act on $name', ({ load }) => {
     expect(state.confident).toBe(true);
     const plan = planHeadroom(state, { ...base, now, load });
@@ -277,9 +278,27 @@ describe('bad input', () => {
 
 describe('state stays compact', { timeout: 60_000 }, () => {
   it.each([
-    { name: 'startup 60 s', startupSeconds: 60, reactiveWindowSeconds: 0 },
-    { name: 'startup 300 s, 300 s down window', startupSeconds: 300, reactiveWindowSeconds: 300 },
-  ])('$name: under 32 KiB after 3 days of noisy 15 s readings', (o) => {
+    {
+      name: 'startup 60 s',
+      startupSeconds: 60,
+      reactiveWindowSeconds: 0,
+      minResolved: 3 * DAY_TICKS - 2 * HOUR_TICKS,
+    },
+    {
+      name: 'startup 300 s, 300 s down window',
+      startupSeconds: 300,
+      reactiveWindowSeconds: 300,
+      minResolved: 3 * DAY_TICKS - 2 * HOUR_TICKS,
+    },
+    // The longest start-up the schema allows: a plan is scored every 3705 s / 48 ≈ 77 s, so
+    // 3 days give about 3 300 (less the warm-up), not one per reading.
+    {
+      name: 'startup 3600 s',
+      startupSeconds: 3600,
+      reactiveWindowSeconds: 300,
+      minResolved: 2500,
+    },
+  ])('$name: under 32 KiB after 3 days of noisy 15 s readings', ({ minResolved, ...o }) => {
     const rand = seededRandom(21);
     const input = { ...base, ...o };
     let state = initialHeadroomState();
@@ -287,7 +306,7 @@ describe('state stays compact', { timeout: 60_000 }, () => {
       const load = slowSine(i) + 40 * gaussian(rand);
       state = observeHeadroom(state, { ...input, now: t0 + i * SYNC_MS, load });
     }
-    expect(state.resolved).toBeGreaterThan(3 * DAY_TICKS - HOUR_TICKS);
+    expect(state.resolved).toBeGreaterThan(minResolved);
     expect(JSON.stringify(state).length).toBeLessThan(32 * 1024);
   });
 });

@@ -111,6 +111,8 @@ const MIN_EVIDENCE = 120;
 const ENTER_SLACK = 0;
 const STAY_SLACK = 0.002;
 const MAX_PENDING = 256;
+/** Plans scored per horizon at most (one per reading while readings are sparser). */
+const SLOTS = 48;
 const MAX_RISES = 960;
 const STEP = 'headroom';
 
@@ -220,6 +222,24 @@ function judge(s: HeadroomState): HeadroomState {
 const usable = (i: HeadroomInput & { readonly load: number }): boolean =>
   Number.isFinite(i.load) && i.load >= 0 && i.target > 0 && i.ceiling > 0;
 
+/** Adds the reading to open horizons and scores the plans whose horizon it closes. */
+function settle(
+  state: HeadroomState,
+  reading: { readonly now: number; readonly load: number; readonly h: number },
+  scoring: Scoring,
+): { next: HeadroomState; pending: PendingPlan[] } {
+  const { now, load, h } = reading;
+  let next: HeadroomState = { ...state, pending: [] };
+  const pending: PendingPlan[] = [];
+  for (const p of state.pending) {
+    const seen = now > p.time && now <= p.time + h ? Math.max(p.peak ?? -Infinity, load) : p.peak;
+    const updated = { ...p, peak: seen };
+    if (now >= p.time + h) next = resolve(next, updated, scoring);
+    else pending.push(updated);
+  }
+  return { next, pending };
+}
+
 /**
  * Absorbs one reading of the load (in the target's units) at `input.now`: open horizons see it,
  * horizons it closes are scored, and the plan made now is recorded. Non-finite or negative
@@ -237,15 +257,7 @@ export function observeHeadroom(
     MAX_RISES,
     Math.max(MIN_RISES, Math.round(RISE_WINDOW_SECONDS / input.syncPeriodSeconds)),
   );
-  const scoring = { decay, ceiling, maxRises };
-  let next: HeadroomState = { ...state, pending: [] };
-  const pending: PendingPlan[] = [];
-  for (const p of state.pending) {
-    const seen = now > p.time && now <= p.time + h ? Math.max(p.peak ?? -Infinity, load) : p.peak;
-    const updated = { ...p, peak: seen };
-    if (now >= p.time + h) next = resolve(next, updated, scoring);
-    else pending.push(updated);
-  }
+  const { next, pending } = settle(state, { now, load, h }, { decay, ceiling, maxRises });
   const headroom = withMomentum(headroomOfSorted(next.sortedRises), load, pending);
   const raw: RecentAsk = {
     time: now,
@@ -253,9 +265,33 @@ export function observeHeadroom(
     reactive: replicasFor(load, input.target),
   };
   const windowMs = Math.max(h, (input.reactiveWindowSeconds ?? 0) * 1000);
-  const asks = [...state.asks.filter((a) => a.time > now - windowMs), raw].slice(-MAX_PENDING);
-  pending.push({ time: now, load, ...held(asks, raw, { now, planMs: h, input }), peak: null });
-  return judge({ ...next, pending: pending.slice(-MAX_PENDING), asks, headroom });
+  const spacing = h / SLOTS;
+  const asks = rememberAsk(
+    state.asks.filter((a) => a.time > now - windowMs),
+    raw,
+    spacing,
+  );
+  const newest = pending.at(-1);
+  const due = newest === undefined || newest.time <= now - spacing;
+  const plan = { time: now, load, ...held(asks, raw, { now, planMs: h, input }), peak: null };
+  const kept = due ? [...pending, plan] : pending;
+  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headroom });
+}
+
+/**
+ * Appends an ask, or folds it into the newest one (the higher of each side) when that one is
+ * less than `spacing` old: with long horizons the state keeps about SLOTS entries per horizon
+ * instead of one per reading (a folded ask expires with its oldest part, up to `spacing` early).
+ */
+function rememberAsk(asks: readonly RecentAsk[], raw: RecentAsk, spacing: number): RecentAsk[] {
+  const newest = asks.at(-1);
+  if (newest === undefined || newest.time <= raw.time - spacing) {
+    return [...asks, raw].slice(-MAX_PENDING);
+  }
+  const plan =
+    newest.plan === null || raw.plan === null ? raw.plan : Math.max(newest.plan, raw.plan);
+  const folded = { time: newest.time, plan, reactive: Math.max(newest.reactive, raw.reactive) };
+  return [...asks.slice(0, -1), folded];
 }
 
 /**
@@ -313,7 +349,7 @@ export function planHeadroom(
   input: HeadroomInput & { readonly load: number },
 ): HeadroomPlan {
   const headroom = state.headroom;
-  if (headroom === null || !(input.ceiling > 0) || !Number.isFinite(input.load)) {
+  if (headroom === null || !usable(input)) {
     const message = `${state.rises.length} of ${MIN_RISES} rises measured; keeping the buffered target`;
     const reason = { step: STEP, code: 'LearningHeadroom', message };
     return { replicas: null, planReplicas: null, headroom, confident: false, reason };
