@@ -6,25 +6,29 @@
  * for whatever the load does before new replicas are ready: wasted while the load is calm, too
  * little in a burst. The planner measures instead, at every reading, how far the load actually
  * rose within the horizon that follows — the start-up time, one sync period and the metric's
- * own age (METRIC_AGE_SECONDS) — and keeps the last two hours of those rises. Its plan is
- *   ceil((load + q₀.₉(rises)) / ceiling)
+ * own age (METRIC_AGE_SECONDS) — and keeps the last two hours of those rises. A plan is
+ *   ceil((load + max(q_τ(rises), rise into this reading over the last horizon)) / ceiling)
  * replicas, where `ceiling` is the per-replica load a replica carries within its SLO (e.g. 90 %
  * CPU), not the buffered target: calm periods get a small headroom, volatile ones a large one,
  * measured in the load's own units (a rise of 3 req/s is 3 req/s at any level, so near zero load
  * nothing explodes the way a relative error does).
  *
- * It checks itself against the buffered target before it is trusted: each plan, and what the
- * buffered target alone would have asked for, is scored once its horizon has passed, against
- * the highest load seen in it (in replicas at the ceiling). The planner is confident when, over
- * the recent past (2-hour half-life), it fell short no more often than the buffered target
- * (+ 0.2 points) while asking for no more replicas; it stays so while it falls short no more
- * than 0.5 points more often at no more cost. Only a confident planner acts; otherwise the
- * caller keeps its reactive answer, so on a workload where the fixed buffer is the better bet
- * nothing changes.
+ * Which quantile τ is learned too. The planner keeps a plan for each candidate τ in TAUS and
+ * checks every one against the buffered target before any is trusted: each plan, and what the
+ * buffered target alone asked for, is scored once its horizon has passed against the highest
+ * load seen in it (in replicas at the ceiling), each side as its stabilization window holds it
+ * (the plan's: one horizon; the target's: its scale-down window). A candidate qualifies when,
+ * over the recent past (2-hour half-life), it fell short at most half as often as the buffered
+ * target (the candidate in use: + 0.2 points, a hysteresis) while asking for no more replicas;
+ * the planner uses the cheapest qualifying candidate, and is confident while there is one. The
+ * margin of one half is there because this record is kept on the metric as seen (averaged,
+ * late), which understates the peaks a real shortfall is made of. Only a
+ * confident planner acts; otherwise the caller keeps its reactive answer, so on a workload where
+ * the fixed buffer is the better bet nothing changes.
  *
  * Worked example: ceiling 90 (CPU %), load 630 (7 replicas at 90 %), rises over the last two
- * hours with 0.9-quantile 45 → ceil(675 / 90) = 8 replicas, where the 70 % target asks for
- * ceil(630 / 70) = 9.
+ * hours with a 0.9-quantile of 45 (τ = 0.9 in use) → ceil(675 / 90) = 8 replicas, where the 70 %
+ * target asks for ceil(630 / 70) = 9.
  *
  * @module
  */
@@ -42,39 +46,44 @@ export const METRIC_AGE_SECONDS = 45;
 export interface PendingPlan {
   readonly time: number;
   readonly load: number;
-  /** The planner's and the buffered target's asks at `time`; plan null while it had no headroom. */
-  readonly plan: number | null;
+  /**
+   * What each candidate τ (TAUS order) and the buffered target held at `time`; plans null while
+   * no headroom was learned yet.
+   */
+  readonly plans: readonly number[] | null;
   readonly reactive: number;
   /** The highest load seen after `time` within the horizon; null before any. */
   readonly peak: number | null;
 }
 
-/** A raw ask, kept while it is inside a stabilization window. */
+/** A raw ask (per candidate τ, and the buffered target's), kept while inside a window. */
 export interface RecentAsk {
   readonly time: number;
-  readonly plan: number | null;
+  readonly plans: readonly number[] | null;
   readonly reactive: number;
 }
 
 export interface HeadroomState {
-  readonly version: 1;
+  readonly version: 2;
   readonly pending: readonly PendingPlan[];
   /** Raw asks of the last `reactiveWindowSeconds` (what each side's stabilization holds). */
   readonly asks: readonly RecentAsk[];
-  /** The headroom of the newest reading (load units); null while still learning. */
-  readonly headroom: number | null;
+  /** Each candidate's headroom at the newest reading (load units); null while still learning. */
+  readonly headrooms: readonly number[] | null;
   /** Recent rises (peak − load over a horizon), newest last. */
   readonly rises: readonly number[];
   /** The same rises in ascending order (the quantile without a sort per reading). */
   readonly sortedRises: readonly number[];
-  /** Exponentially weighted counts of short plans and sums of asks, and their weight. */
-  readonly shortPlan: number;
+  /** Per candidate: exponentially weighted counts of short plans and sums of asks. */
+  readonly shortPlan: readonly number[];
+  readonly costPlan: readonly number[];
+  /** The same for the buffered target, and the weight of the record. */
   readonly shortReactive: number;
-  readonly costPlan: number;
   readonly costReactive: number;
   readonly weight: number;
   readonly resolved: number;
-  readonly confident: boolean;
+  /** The candidate in use (index into TAUS); null = not confident. */
+  readonly chosen: number | null;
 }
 
 export interface HeadroomInput {
@@ -103,13 +112,14 @@ export interface HeadroomPlan {
   readonly reason: Reason;
 }
 
-const TAU = 0.98;
+/** The candidate quantiles of the rises. */
+export const TAUS: readonly number[] = [0.8, 0.9, 0.95, 0.98, 0.995];
 const HALF_LIFE_SECONDS = 2 * 3600;
 const RISE_WINDOW_SECONDS = 2 * 3600;
 const MIN_RISES = 20;
 const MIN_EVIDENCE = 120;
-const ENTER_SLACK = 0;
 const STAY_SLACK = 0.002;
+const SHORT_RATIO = 0.5;
 const MAX_PENDING = 256;
 /** Plans scored per horizon at most (one per reading while readings are sparser). */
 const SLOTS = 48;
@@ -118,19 +128,19 @@ const STEP = 'headroom';
 
 export function initialHeadroomState(): HeadroomState {
   return {
-    version: 1,
+    version: 2,
     pending: [],
     asks: [],
-    headroom: null,
+    headrooms: null,
     rises: [],
     sortedRises: [],
-    shortPlan: 0,
+    shortPlan: TAUS.map(() => 0),
+    costPlan: TAUS.map(() => 0),
     shortReactive: 0,
-    costPlan: 0,
     costReactive: 0,
     weight: 0,
     resolved: 0,
-    confident: false,
+    chosen: null,
   };
 }
 
@@ -140,18 +150,21 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function isHeadroomState(x: unknown): x is HeadroomState {
   return (
     isObject(x) &&
-    x.version === 1 &&
-    Array.isArray(x.pending) &&
-    Array.isArray(x.asks) &&
-    Array.isArray(x.rises) &&
-    Array.isArray(x.sortedRises) &&
-    x.sortedRises.length === x.rises.length &&
-    typeof x.confident === 'boolean' &&
-    [x.shortPlan, x.shortReactive, x.costPlan, x.costReactive, x.weight, x.resolved].every(
-      (v) => typeof v === 'number' && Number.isFinite(v),
-    )
+    x.version === 2 &&
+    [x.pending, x.asks, x.rises, x.sortedRises].every(Array.isArray) &&
+    (x.sortedRises as unknown[]).length === (x.rises as unknown[]).length &&
+    [x.shortPlan, x.costPlan].every(perCandidate) &&
+    validChoice(x.chosen) &&
+    [x.shortReactive, x.costReactive, x.weight, x.resolved].every(finite)
   );
 }
+
+const validChoice = (v: unknown): boolean =>
+  v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < TAUS.length);
+
+const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const perCandidate = (v: unknown): boolean =>
+  Array.isArray(v) && v.length === TAUS.length && v.every(finite);
 
 /** The horizon after a reading within which its rise is measured, in ms. */
 export const horizonMs = (i: Pick<HeadroomInput, 'startupSeconds' | 'syncPeriodSeconds'>): number =>
@@ -161,14 +174,20 @@ export const horizonMs = (i: Pick<HeadroomInput, 'startupSeconds' | 'syncPeriodS
 const replicasFor = (load: number, perReplica: number): number =>
   Math.max(1, Math.ceil(load / perReplica - 1e-9));
 
-/** The headroom to add to the load: the 0.9-quantile of recent rises, never negative. */
-export function headroomOf(rises: readonly number[]): number | null {
-  return headroomOfSorted([...rises].sort((a, b) => a - b));
+/** A headroom to add to the load: the τ-quantile of recent rises, never negative. */
+export function headroomOf(rises: readonly number[], tau: number): number | null {
+  return (
+    headroomsOf(
+      [...rises].sort((a, b) => a - b),
+      [tau],
+    )?.[0] ?? null
+  );
 }
 
-function headroomOfSorted(sorted: readonly number[]): number | null {
+/** Each τ's headroom from rises sorted ascending; null with fewer than MIN_RISES. */
+function headroomsOf(sorted: readonly number[], taus: readonly number[]): number[] | null {
   if (sorted.length < MIN_RISES) return null;
-  return Math.max(0, quantileOfSorted(sorted, TAU));
+  return taus.map((tau) => Math.max(0, quantileOfSorted(sorted, tau)));
 }
 
 /** Adds a rise, dropping the oldest beyond `maxRises`, in both orders. */
@@ -197,26 +216,43 @@ interface Scoring {
 function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
   if (p.peak === null) return s;
   const remembered = rememberRise(s, p.peak - p.load, k.maxRises);
-  if (p.plan === null) return { ...s, ...remembered };
+  const plans = p.plans;
+  if (plans === null) return { ...s, ...remembered };
   const need = replicasFor(p.peak, k.ceiling);
   return {
     ...s,
     ...remembered,
-    shortPlan: s.shortPlan * k.decay + (p.plan < need ? 1 : 0),
+    shortPlan: s.shortPlan.map((x, i) => x * k.decay + ((plans[i] ?? 0) < need ? 1 : 0)),
+    costPlan: s.costPlan.map((x, i) => x * k.decay + (plans[i] ?? 0)),
     shortReactive: s.shortReactive * k.decay + (p.reactive < need ? 1 : 0),
-    costPlan: s.costPlan * k.decay + p.plan,
     costReactive: s.costReactive * k.decay + p.reactive,
     weight: s.weight * k.decay + 1,
     resolved: s.resolved + 1,
   };
 }
 
-/** Short no more often than the buffered target (+ slack) and no more replicas. */
+/**
+ * The cheapest candidate short no more often than the buffered target (the one in use: + slack)
+ * at no more replicas; null when none is.
+ */
 function judge(s: HeadroomState): HeadroomState {
   if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
-  const slack = (s.confident ? STAY_SLACK : ENTER_SLACK) * s.weight;
-  const confident = s.shortPlan <= s.shortReactive + slack && s.costPlan <= s.costReactive;
-  return confident === s.confident ? s : { ...s, confident };
+  let chosen: number | null = null;
+  let cheapest = s.costReactive;
+  for (let i = 0; i < TAUS.length; i++) {
+    const cost = s.costPlan[i] ?? Infinity;
+    if (qualifies(s, i) && (cost < cheapest || (chosen === null && cost <= cheapest))) {
+      chosen = i;
+      cheapest = cost;
+    }
+  }
+  return chosen === s.chosen ? s : { ...s, chosen };
+}
+
+/** Candidate i is short at most half as often as the buffered target (in use: + slack). */
+function qualifies(s: HeadroomState, i: number): boolean {
+  const slack = (i === s.chosen ? STAY_SLACK : 0) * s.weight;
+  return (s.shortPlan[i] ?? Infinity) <= SHORT_RATIO * s.shortReactive + slack;
 }
 
 const usable = (i: HeadroomInput & { readonly load: number }): boolean =>
@@ -258,10 +294,10 @@ export function observeHeadroom(
     Math.max(MIN_RISES, Math.round(RISE_WINDOW_SECONDS / input.syncPeriodSeconds)),
   );
   const { next, pending } = settle(state, { now, load, h }, { decay, ceiling, maxRises });
-  const headroom = withMomentum(headroomOfSorted(next.sortedRises), load, pending);
+  const headrooms = withMomentum(headroomsOf(next.sortedRises, TAUS), load, pending);
   const raw: RecentAsk = {
     time: now,
-    plan: headroom === null ? null : replicasFor(load + headroom, ceiling),
+    plans: headrooms === null ? null : headrooms.map((h) => replicasFor(load + h, ceiling)),
     reactive: replicasFor(load, input.target),
   };
   const windowMs = Math.max(h, (input.reactiveWindowSeconds ?? 0) * 1000);
@@ -275,7 +311,7 @@ export function observeHeadroom(
   const due = newest === undefined || newest.time <= now - spacing;
   const plan = { time: now, load, ...held(asks, raw, { now, planMs: h, input }), peak: null };
   const kept = due ? [...pending, plan] : pending;
-  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headroom });
+  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms });
 }
 
 /**
@@ -283,14 +319,19 @@ export function observeHeadroom(
  * less than `spacing` old: with long horizons the state keeps about SLOTS entries per horizon
  * instead of one per reading (a folded ask expires with its oldest part, up to `spacing` early).
  */
+/** Element-wise max; `b` alone when either is missing (a fresh plan replaces none). */
+function maxEach(a: readonly number[] | null, b: readonly number[] | null): number[] | null {
+  if (a === null || b === null) return b === null ? null : [...b];
+  return b.map((x, i) => Math.max(x, a[i] ?? x));
+}
+
 function rememberAsk(asks: readonly RecentAsk[], raw: RecentAsk, spacing: number): RecentAsk[] {
   const newest = asks.at(-1);
   if (newest === undefined || newest.time <= raw.time - spacing) {
     return [...asks, raw].slice(-MAX_PENDING);
   }
-  const plan =
-    newest.plan === null || raw.plan === null ? raw.plan : Math.max(newest.plan, raw.plan);
-  const folded = { time: newest.time, plan, reactive: Math.max(newest.reactive, raw.reactive) };
+  const plans = maxEach(newest.plans, raw.plans);
+  const folded = { time: newest.time, plans, reactive: Math.max(newest.reactive, raw.reactive) };
   return [...asks.slice(0, -1), folded];
 }
 
@@ -300,14 +341,14 @@ function rememberAsk(asks: readonly RecentAsk[], raw: RecentAsk, spacing: number
  * before the rises of a calmer past have caught up with it.
  */
 function withMomentum(
-  learned: number | null,
+  learned: number[] | null,
   load: number,
   pending: readonly PendingPlan[],
-): number | null {
+): number[] | null {
   if (learned === null) return null;
   let low = load;
   for (const p of pending) low = Math.min(low, p.load);
-  return Math.max(learned, load - low);
+  return learned.map((h) => Math.max(h, load - low));
 }
 
 /**
@@ -318,25 +359,35 @@ function held(
   asks: readonly RecentAsk[],
   raw: RecentAsk,
   at: { readonly now: number; readonly planMs: number; readonly input: HeadroomInput },
-): { plan: number | null; reactive: number } {
+): { plans: number[] | null; reactive: number } {
   const reactiveMs = (at.input.reactiveWindowSeconds ?? 0) * 1000;
-  let plan = raw.plan;
+  let plans = raw.plans === null ? null : [...raw.plans];
   let reactive = raw.reactive;
   for (const a of asks) {
     const age = at.now - a.time;
-    if (plan !== null && a.plan !== null && age < at.planMs) plan = Math.max(plan, a.plan);
+    if (plans !== null && a.plans !== null && age < at.planMs) plans = maxEach(a.plans, plans);
     if (age < reactiveMs) reactive = Math.max(reactive, a.reactive);
   }
-  return { plan, reactive };
+  return { plans, reactive };
 }
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
-function record(s: HeadroomState): string {
+function record(s: HeadroomState, i: number): string {
   if (s.resolved < MIN_EVIDENCE) return `${s.resolved} of ${MIN_EVIDENCE} plans scored so far`;
   const pct = (x: number): string => `${fmt((100 * x) / s.weight)} %`;
-  const cost = s.costReactive > 0 ? fmt(s.costPlan / s.costReactive) : '–';
-  return `short ${pct(s.shortPlan)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas`;
+  const plan = s.costPlan[i] ?? 0;
+  const cost = s.costReactive > 0 ? fmt(plan / s.costReactive) : '–';
+  return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas`;
+}
+
+/** The candidate to show while none qualifies: the one short least often. */
+function bestEffort(s: HeadroomState): number {
+  let best = TAUS.length - 1;
+  for (let i = 0; i < TAUS.length; i++) {
+    if ((s.shortPlan[i] ?? Infinity) < (s.shortPlan[best] ?? Infinity)) best = i;
+  }
+  return best;
 }
 
 /**
@@ -348,7 +399,8 @@ export function planHeadroom(
   state: HeadroomState,
   input: HeadroomInput & { readonly load: number },
 ): HeadroomPlan {
-  const headroom = state.headroom;
+  const i = state.chosen ?? bestEffort(state);
+  const headroom = state.headrooms?.[i] ?? null;
   if (headroom === null || !usable(input)) {
     const message = `${state.rises.length} of ${MIN_RISES} rises measured; keeping the buffered target`;
     const reason = { step: STEP, code: 'LearningHeadroom', message };
@@ -356,12 +408,12 @@ export function planHeadroom(
   }
   const planReplicas = replicasFor(input.load + headroom, input.ceiling);
   const how = `load ${fmt(input.load)} + headroom ${fmt(headroom)} at ceiling ${fmt(input.ceiling)} → ${planReplicas}`;
-  if (!state.confident) {
-    const message = `${how}, not used: ${record(state)}`;
+  if (state.chosen === null) {
+    const message = `${how}, not used: ${record(state, i)}`;
     const reason = { step: STEP, code: 'HeadroomNotConfident', message };
     return { replicas: null, planReplicas, headroom, confident: false, reason };
   }
-  const message = `${how}; ${record(state)}`;
+  const message = `${how}; ${record(state, i)}`;
   const reason = { step: STEP, code: 'HeadroomConfident', message, replicas: planReplicas };
   return { replicas: planReplicas, planReplicas, headroom, confident: true, reason };
 }

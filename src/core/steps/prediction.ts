@@ -122,7 +122,10 @@ export function predictionLoad(
   const external = trigger.metricType === 'Object' || trigger.metricType === 'External';
   const byStatus = external && trigger.target.type === 'AverageValue';
   const replicas = byStatus ? counts.statusReplicas : counts.readyReplicas;
-  return { value: outcome.value * replicas, target: trigger.target.value };
+  // The HPA truncates utilization to a whole percent: the true value lies in [v, v + 1), so the
+  // load takes its middle (a plan at the SLO ceiling has no buffer to absorb a biased reading).
+  const value = trigger.target.type === 'Utilization' ? outcome.value + 0.5 : outcome.value;
+  return { value: value * replicas, target: trigger.target.value };
 }
 
 const STEP = 'prediction';
