@@ -54,6 +54,8 @@ export interface PendingPlan {
   readonly reactive: number;
   /** The highest load seen after `time` within the horizon; null before any. */
   readonly peak: number | null;
+  /** The rise a forecast expected over the horizon (0 without one); absent = 0. */
+  readonly expected?: number;
 }
 
 /** A raw ask (per candidate τ, and the buffered target's), kept while inside a window. */
@@ -100,6 +102,8 @@ export interface HeadroomInput {
    * plan runs with a window of one horizon. Default 0.
    */
   readonly reactiveWindowSeconds?: number;
+  /** The rise over the coming horizon a forecast expects (load units, ≥ 0). Default 0. */
+  readonly expectedRise?: number;
 }
 
 export interface HeadroomPlan {
@@ -215,7 +219,7 @@ interface Scoring {
 /** Scores one plan whose horizon has passed. */
 function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
   if (p.peak === null) return s;
-  const remembered = rememberRise(s, p.peak - p.load, k.maxRises);
+  const remembered = rememberRise(s, p.peak - p.load - (p.expected ?? 0), k.maxRises);
   const plans = p.plans;
   if (plans === null) return { ...s, ...remembered };
   const need = replicasFor(p.peak, k.ceiling);
@@ -294,7 +298,9 @@ export function observeHeadroom(
     Math.max(MIN_RISES, Math.round(RISE_WINDOW_SECONDS / input.syncPeriodSeconds)),
   );
   const { next, pending } = settle(state, { now, load, h }, { decay, ceiling, maxRises });
-  const headrooms = withMomentum(headroomsOf(next.sortedRises, TAUS), load, pending);
+  const expected = Math.max(0, input.expectedRise ?? 0);
+  const learned = headroomsOf(next.sortedRises, TAUS)?.map((x) => x + expected) ?? null;
+  const headrooms = withMomentum(learned, load, pending);
   const raw: RecentAsk = {
     time: now,
     plans: headrooms === null ? null : headrooms.map((h) => replicasFor(load + h, ceiling)),

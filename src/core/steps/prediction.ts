@@ -18,6 +18,7 @@
  * @module
  */
 import { condition } from '../conditions.js';
+import { forecastWindow, type ForecasterState } from '../forecast/forecaster.js';
 import { effectiveBehavior } from './normalize.js';
 import type {
   Condition,
@@ -177,6 +178,16 @@ function restoredState(state: ScalerState): PredictiveState {
   return isPredictiveState(state.forecast) ? state.forecast : initialPredictiveState();
 }
 
+function expectedRise(
+  f: ForecasterState,
+  at: { readonly now: number; readonly ms: number },
+): number {
+  const ahead = forecastWindow(f, { from: at.now, to: at.now + at.ms });
+  const here = forecastWindow(f, { from: at.now - 1, to: at.now });
+  if (ahead === null || here === null || !((ahead.skill ?? 0) > 0)) return 0;
+  return Math.max(0, ahead.point - here.point);
+}
+
 /** Feeds this tick's load to the predictive state and the headroom planner; reads both. */
 function advance(input: PredictionInput): Advanced {
   const { spec } = input;
@@ -187,12 +198,13 @@ function advance(input: PredictionInput): Advanced {
   const read = (state: PredictiveState, target: number): PredictiveProposal | null =>
     seasonal ? predictive(state, { ...timing, target }) : null;
   if (load === null) return { ps, p: read(ps, spec.triggers[0]?.target.value ?? 1), plan: null };
-  if (seasonal) ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
+  ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
   const h = { ...timing, load: load.value, target: load.target };
   const planned = advancePlanner(ps, {
     ...h,
     ceiling: ceilingFor(spec, load.target),
     reactiveWindowSeconds: scaleDownWindowSeconds(spec),
+    expectedRise: expectedRise(ps.forecaster, { now: input.now, ms: headroomHorizonMs(spec) }),
   });
   return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
 }
