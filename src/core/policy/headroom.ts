@@ -387,13 +387,22 @@ function record(s: HeadroomState, i: number): string {
   return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas`;
 }
 
-/** The candidate to show while none qualifies: the one short least often. */
+/**
+ * The candidate to show while none is in use: the cheapest short rarely enough (so refused for
+ * its cost), else the one short least often (so refused for its shortfalls).
+ */
 function bestEffort(s: HeadroomState): number {
-  let best = TAUS.length - 1;
-  for (let i = 0; i < TAUS.length; i++) {
-    if ((s.shortPlan[i] ?? Infinity) < (s.shortPlan[best] ?? Infinity)) best = i;
-  }
-  return best;
+  const index = TAUS.map((_, i) => i);
+  const by = (xs: readonly number[], pool: readonly number[]): number | undefined =>
+    pool.reduce<number | undefined>(
+      (a, i) => (a === undefined || (xs[i] ?? Infinity) < (xs[a] ?? Infinity) ? i : a),
+      undefined,
+    );
+  const cheapest = by(
+    s.costPlan,
+    index.filter((i) => qualifies(s, i)),
+  );
+  return cheapest ?? by(s.shortPlan, [...index].reverse()) ?? TAUS.length - 1;
 }
 
 /**
