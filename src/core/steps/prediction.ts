@@ -18,7 +18,12 @@
  * @module
  */
 import { condition } from '../conditions.js';
-import { forecastWindow, type ForecasterState } from '../forecast/forecaster.js';
+import {
+  forecastWindow,
+  observe,
+  type ForecasterState,
+  type Sample,
+} from '../forecast/forecaster.js';
 import { effectiveBehavior } from './normalize.js';
 import type {
   Condition,
@@ -188,6 +193,11 @@ function expectedRise(
   return Math.max(0, ahead.point - here.point);
 }
 
+function learnOnly(ps: PredictiveState, sample: Sample): PredictiveState {
+  if (!Number.isFinite(sample.value)) return ps;
+  return { ...ps, forecaster: observe(ps.forecaster, sample) };
+}
+
 /** Feeds this tick's load to the predictive state and the headroom planner; reads both. */
 function advance(input: PredictionInput): Advanced {
   const { spec } = input;
@@ -198,7 +208,11 @@ function advance(input: PredictionInput): Advanced {
   const read = (state: PredictiveState, target: number): PredictiveProposal | null =>
     seasonal ? predictive(state, { ...timing, target }) : null;
   if (load === null) return { ps, p: read(ps, spec.triggers[0]?.target.value ?? 1), plan: null };
-  ps = observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired });
+  // The forecaster always learns (its expected climb feeds the planner); its own self-check,
+  // which only judges the forecast's direct raise, runs only where that raise can act.
+  ps = seasonal
+    ? observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired })
+    : learnOnly(ps, { time: input.now, value: load.value });
   const h = { ...timing, load: load.value, target: load.target };
   const planned = advancePlanner(ps, {
     ...h,
