@@ -28,6 +28,7 @@ import {
 } from '../src/core/forecast/select.js';
 import { pastOf, type Past } from '../src/core/forecast/series.js';
 import { fitSpectral } from '../src/core/forecast/spectral.js';
+import { initialHeadroomState, observeHeadroom } from '../src/core/policy/headroom.js';
 import {
   initialPredictiveState,
   observePredictive,
@@ -120,8 +121,16 @@ function stateFigures(): void {
   process.stdout.write(`observePredictive, mean per 15 s tick            ${fmtMs(perTick)}\n`);
   process.stdout.write(`forecastWindow                                 ${fmtMs(window)}\n`);
   process.stdout.write(`predictive (the proposal)                      ${fmtMs(decideCost)}\n`);
+  let h = initialHeadroomState();
+  const hInput = { ...input, target: 70, ceiling: 90, reactiveWindowSeconds: 300 };
+  const hStart = performance.now();
+  for (const x of next) h = observeHeadroom(h, { ...hInput, now: x.time, load: x.value });
+  const perPlannerTick = (performance.now() - hStart) / next.length;
   process.stdout.write(
-    `state size: forecaster ${JSON.stringify(s).length} B, predictive ${JSON.stringify(p).length} B (limit 65 536)\n`,
+    `headroom planner observe, mean per 15 s tick     ${fmtMs(perPlannerTick)}\n`,
+  );
+  process.stdout.write(
+    `state size: forecaster ${JSON.stringify(s).length} B, predictive ${JSON.stringify(p).length} B, headroom planner ${JSON.stringify(h).length} B (limit 65 536 for all)\n`,
   );
 }
 
