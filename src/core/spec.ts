@@ -260,9 +260,10 @@ export const predictionSpecSchema = z
      */
     ceiling: z.number().positive().finite().nullable().default(null),
     /**
-     * Let the seasonal forecast (after a day of history, while its self-check says it helps)
-     * raise the count ahead of recurring peaks. It only adds replicas: fewer shortfalls for more
-     * replica-hours (measured in adr/0003-prediction-default.md), so it is opt-in.
+     * Let the seasonal forecast's upper bound (after a day of history, while its self-check says
+     * it helps) raise the count directly ahead of recurring peaks. It only adds replicas: fewer
+     * shortfalls for more replica-hours (measured in adr/0003-prediction-default.md), so it is
+     * opt-in. Without it the forecast still informs the headroom planner's expected climb.
      */
     seasonal: z.boolean().default(false),
     /**

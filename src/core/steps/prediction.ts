@@ -1,9 +1,17 @@
 /**
- * Step (h) of `decide`: prediction. Feeds the load seen by the scaler's first trigger to the
- * predictive policy (policy/predictive.ts), then, in mode `on`, takes the max of the reactive
- * proposal and the predicted replicas, so prediction only ever adds capacity early and a
- * scale-down happens only when the reactive policy agrees. `forecastOnly` computes, records and
- * explains the forecast without acting; `off` does nothing and keeps no forecaster state.
+ * Step (h) of `decide`: prediction (ADR 3). Feeds the load seen by the scaler's first trigger to
+ * the seasonal forecaster (policy/predictive.ts) and to the headroom planner (policy/headroom.ts),
+ * then, by mode:
+ * - `on`, `headroom: learned` (the default): while the planner is confident, its plan replaces the
+ *   first trigger's buffered proposal — ceil((load + learned headroom + the forecast's expected
+ *   climb) / ceiling) — but never goes below what the other triggers or a schedule ask for, and
+ *   is not used at a tick when any trigger failed (a failure blocks scale-down). The scale-down
+ *   window shrinks to the planner's horizon (its plan already covers the horizon's peak). While
+ *   it is not confident the reactive proposal stands unchanged: the engine is then the HPA.
+ * - `on` with `seasonal: true`: the forecast's upper bound may also raise the count (the max with
+ *   the proposal, so it only ever adds capacity early).
+ * - `forecastOnly` computes, records and explains the forecast without acting; `off` does nothing
+ *   and keeps no forecaster state.
  *
  * The load is the first trigger's demand in its own target's units, so ceil(load / target) is the
  * count the trigger itself would ask for without tolerance. Every trigger reports a per-replica
@@ -12,7 +20,9 @@
  *   Object / External AverageValue: the reported average (total / status replicas) × status replicas
  *   Object / External Value: value × ready replicas (the HPA scales the ready count by value / target)
  * Ready, not current: replicas still starting report no usage, and counting them would inflate the
- * load exactly when prediction has just added replicas (a feedback loop).
+ * load exactly when prediction has just added replicas (a feedback loop); and each ready replica
+ * counts by the share of the samples' window it was ready for (`windowReadyReplicas`). A
+ * Utilization reading, which the HPA truncates to a whole percent, counts at its middle (v + 0.5).
  * Worked example: CPU at 80 % of request on 4 pods, target 50 % → load 320, target 50 → 7 replicas.
  *
  * @module
