@@ -23,7 +23,8 @@
  * load exactly when prediction has just added replicas (a feedback loop); and each ready replica
  * counts by the share of the samples' window it was ready for (`windowReadyReplicas`). A
  * Utilization reading, which the HPA truncates to a whole percent, counts at its middle (v + 0.5).
- * Worked example: CPU at 80 % of request on 4 pods, target 50 % → load 320, target 50 → 7 replicas.
+ * Worked example: CPU at 80 % of request on 4 pods ready all window, target 50 % → load
+ * (80 + 0.5) × 4 = 322, target 50 → 7 replicas.
  *
  * @module
  */
