@@ -98,4 +98,13 @@ describe('parseSpec', () => {
     const r = parseSpec({ minReplicas: 5, maxReplicas: 2 });
     expect(!r.ok && r.issues[0]?.message).toBe('minReplicas = 5: must be at most maxReplicas (2)');
   });
+
+  it("refuses a prediction ceiling below the first trigger's target", () => {
+    const r = parseSpec({ prediction: { ceiling: 60 } });
+    expect(!r.ok && r.issues[0]?.message).toMatch(
+      /^prediction\.ceiling = 60: must be at least the first trigger's target \(70\)/,
+    );
+    expect(parseSpec({ prediction: { ceiling: 90 } }).ok).toBe(true);
+    expect(parseSpec({ prediction: { ceiling: 70 } }).ok).toBe(true);
+  });
 });

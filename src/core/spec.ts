@@ -355,7 +355,23 @@ export const scalerSpecSchema = z
     }
     checkTriggers(spec.triggers, ctx);
     checkFormulaNames(spec, ctx);
+    checkCeiling(spec, ctx);
   });
+
+/** The SLO ceiling is a load a replica carries, so at least the first trigger's target. */
+function checkCeiling(
+  spec: { readonly prediction: PredictionSpec; readonly triggers: readonly TriggerSpec[] },
+  ctx: z.RefinementCtx,
+): void {
+  const ceiling = spec.prediction.ceiling;
+  const target = spec.triggers[0]?.target.value;
+  if (ceiling === null || target === undefined || ceiling >= target) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['prediction', 'ceiling'],
+    message: `must be at least the first trigger's target (${target}): it is the load one replica carries within its SLO, the target keeps a buffer below it`,
+  });
+}
 
 function checkTriggers(triggers: readonly TriggerSpec[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
