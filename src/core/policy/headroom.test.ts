@@ -139,6 +139,44 @@ describe('headroomOf', () => {
   });
 });
 
+describe('an expected climb', () => {
+  // A sawtooth: the load climbs 2 per reading for 40 readings, then drops back. Every horizon
+  // (120 s = 8 readings) holds a rise of about 16 while climbing.
+  const saw: Load = (i) => 400 + 2 * (i % 40);
+  const run = (expectedRise: (i: number) => number): Tick[] => {
+    let state = initialHeadroomState();
+    const out: Tick[] = [];
+    for (let i = 0; i < 4 * HOUR_TICKS; i++) {
+      const input = { ...base, now: t0 + i * SYNC_MS, load: saw(i), expectedRise: expectedRise(i) };
+      state = observeHeadroom(state, input);
+      out.push({ load: input.load, state, plan: planHeadroom(state, input) });
+    }
+    return out;
+  };
+
+  it('is learned net of what was expected, then added back: the same plan when it was right', () => {
+    const blind = run(() => 0);
+    // A forecast that knew the climb: 16 over the next horizon while climbing, else 0.
+    const told = run((i) => (i % 40 < 32 ? 16 : 0));
+    const highest = (ticks: readonly Tick[]): number => Math.max(...ticks.at(-1)!.state.rises);
+    expect(highest(told)).toBeLessThan(highest(blind));
+    const climbing = (ticks: readonly Tick[]): number[] =>
+      ticks
+        .slice(-40)
+        .filter((_, k) => k % 40 < 32)
+        .map((t) => t.plan.planReplicas!);
+    // Net rises near 0 plus the expected 16 plan about what the blind planner learned to.
+    const diff = climbing(told).map((n, k) => Math.abs(n - climbing(blind)[k]!));
+    expect(Math.max(...diff)).toBeLessThanOrEqual(1);
+  });
+
+  it('ignores a negative expected climb', () => {
+    const a = run(() => 0).at(-1)!;
+    const b = run(() => -500).at(-1)!;
+    expect(b.state).toEqual(a.state);
+  });
+});
+
 describe('learning on a steady load', () => {
   const ticks = feed(() => 630, 4 * HOUR_TICKS);
   const last = ticks.at(-1)!;

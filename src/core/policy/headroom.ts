@@ -317,7 +317,13 @@ export function observeHeadroom(
   );
   const newest = pending.at(-1);
   const due = newest === undefined || newest.time <= now - spacing;
-  const plan = { time: now, load, ...held(asks, raw, { now, planMs: h, input }), peak: null };
+  const plan: PendingPlan = {
+    time: now,
+    load,
+    ...held(asks, raw, { now, planMs: h, input }),
+    peak: null,
+    ...(expected > 0 ? { expected } : {}),
+  };
   const kept = due ? [...pending, plan] : pending;
   return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms });
 }
