@@ -152,3 +152,38 @@ describe('the headroom plan and other triggers', { timeout: 120_000 }, () => {
     }
   });
 });
+
+describe('the headroom plan and a schedule', { timeout: 120_000 }, () => {
+  // 04:00–06:00 UTC on the replayed day: at least 12 replicas (the plan alone asks for 7).
+  const spec = scalerSpecSchema.parse({
+    minReplicas: 1,
+    maxReplicas: 50,
+    syncPeriodSeconds: 15,
+    startupSeconds: 60,
+    triggers: [
+      external('rps', 70),
+      {
+        name: 'morning',
+        type: 'cron',
+        timezone: 'UTC',
+        start: '0 4 * * *',
+        end: '0 6 * * *',
+        desiredReplicas: 12,
+      },
+    ],
+    prediction: { mode: 'on' },
+  });
+  const steps = replay(spec, rpsOnly);
+  const hourOf = (s: Step): number => new Date(s.now).getUTCHours();
+
+  it('never goes below the schedule inside its window, and plans below the buffer outside it', () => {
+    const inside = steps.filter((s) => hourOf(s) >= 4 && hourOf(s) < 6);
+    expect(inside.length).toBe(2 * HOUR_TICKS);
+    expect(inside.filter((s) => s.decision.desiredReplicas < 12)).toEqual([]);
+    // The planner acts inside the window too: the schedule is what holds the count up there.
+    expect(inside.filter(planned).length).toBeGreaterThan(HOUR_TICKS);
+    const lateOutside = steps.filter((s) => hourOf(s) >= 7);
+    expect(lateOutside.filter(planned).length).toBe(lateOutside.length);
+    expect(lateOutside.at(-1)!.decision.desiredReplicas).toBeLessThan(Math.ceil(600 / 70));
+  });
+});
