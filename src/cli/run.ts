@@ -21,7 +21,11 @@ export function register(program: Command): void {
     const def = info.defaultValue === undefined ? '' : `; default ${String(info.defaultValue)}`;
     command.option(info.flag, `${info.description} (env ${info.env}${def})`);
   }
-  command.action(async (flags: Record<string, unknown>) => {
+  command.action(async (all: Record<string, unknown>) => {
+    // Commander's own defaults (`--no-history` implies history = true) must not hide the env twin.
+    const flags = Object.fromEntries(
+      Object.entries(all).filter(([key]) => command.getOptionValueSource(key) !== 'default'),
+    );
     const parsed = parseRunOptions(flags, process.env);
     if (!parsed.ok) {
       for (const issue of parsed.issues) process.stderr.write(`tide run: ${issue.message}\n`);
@@ -87,6 +91,8 @@ async function run(options: RunOptions): Promise<number> {
           readConcurrency: options.readConcurrency,
           readTimeoutMs: options.readTimeoutMs,
           ticks: options.ticks,
+          readHistory: options.history,
+          onNote: (message) => process.stderr.write(`[${s.name}] ${message}\n`),
           onTick: ({ decision, now }) => {
             const text = explainDecision({ decision, currentReplicas, now });
             process.stdout.write(`[${s.name}] (dry run) ${text}\n`);

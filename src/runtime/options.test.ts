@@ -5,8 +5,23 @@ describe('parseRunOptions', () => {
   it('applies the defaults', () => {
     expect(parseRunOptions({ config: 'f.yaml' }, {})).toEqual({
       ok: true,
-      value: { config: 'f.yaml', dryRun: false, readConcurrency: 4, readTimeoutMs: 30_000 },
+      value: {
+        config: 'f.yaml',
+        dryRun: false,
+        readConcurrency: 4,
+        readTimeoutMs: 30_000,
+        history: true,
+      },
     });
+  });
+
+  it.each([
+    [{}, { TIDE_HISTORY: 'false' }, false],
+    [{}, { TIDE_HISTORY: '1' }, true],
+    [{ history: false }, { TIDE_HISTORY: 'true' }, false],
+  ])('reads --no-history %j over TIDE_HISTORY %j as history = %s', (flags, env, history) => {
+    const result = parseRunOptions({ config: 'f', ...flags }, env);
+    expect(result.ok && result.value.history).toBe(history);
   });
 
   it('reads env twins and lets flags win over them', () => {
@@ -24,6 +39,7 @@ describe('parseRunOptions', () => {
         replicas: 3,
         readConcurrency: 2,
         readTimeoutMs: 30_000,
+        history: true,
       },
     });
   });
@@ -37,6 +53,7 @@ describe('parseRunOptions', () => {
     ],
     [{ config: 'f', replicas: 'many' }, {}, '--replicas / TIDE_REPLICAS = "many"'],
     [{ config: 'f' }, { TIDE_DRY_RUN: 'yes' }, '--dry-run / TIDE_DRY_RUN = "yes"'],
+    [{ config: 'f' }, { TIDE_HISTORY: 'maybe' }, '--no-history / TIDE_HISTORY = "maybe"'],
   ])('reports %j %j naming the flag and its variable', (flags, env, message) => {
     const result = parseRunOptions(flags, env);
     expect(result.ok).toBe(false);

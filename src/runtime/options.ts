@@ -66,6 +66,14 @@ export const runOptionInfo: readonly OptionInfo[] = [
     env: 'TIDE_TICKS',
     description: 'stop after this many ticks per scaler (default: run until interrupted)',
   },
+  {
+    key: 'history',
+    flag: '--no-history',
+    env: 'TIDE_HISTORY',
+    description:
+      "do not seed the forecaster from the first trigger's last 2 days in the metric source (a Prometheus range query) at start",
+    defaultValue: true,
+  },
 ];
 
 export const runOptionsSchema = z
@@ -76,6 +84,7 @@ export const runOptionsSchema = z
     readConcurrency: int(1, 64).default(4),
     readTimeoutMs: int(1, 600_000).default(30_000),
     ticks: int(1, 1_000_000).optional(),
+    history: bool.default(true),
   })
   .strict();
 export type RunOptions = z.output<typeof runOptionsSchema>;

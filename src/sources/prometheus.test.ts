@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodePrometheus, prometheusSchema, reduceValues } from './prometheus.js';
+import {
+  decodePrometheus,
+  decodePrometheusRange,
+  prometheusSchema,
+  reduceValues,
+} from './prometheus.js';
 
 const vector = (...values: string[]) => ({
   status: 'success',
@@ -86,5 +91,94 @@ describe('decodePrometheus', () => {
 
   it('never reads an empty result as zero', () => {
     expect(() => reduceValues([], 'sum')).toThrow();
+  });
+});
+
+describe('decodePrometheusRange', () => {
+  const t0 = Date.UTC(2024, 0, 1) / 1000;
+  const matrix = (...series: (readonly (readonly [number, string])[])[]) => ({
+    status: 'success',
+    data: {
+      resultType: 'matrix',
+      result: series.map((values, i) => ({ metric: { pod: `p${i}` }, values })),
+    },
+  });
+  const a = [
+    [t0, '1'],
+    [t0 + 60, '2.5'],
+    [t0 + 120, '4'],
+  ] as const;
+  const b = [
+    [t0, '3'],
+    [t0 + 120, '0.5'],
+  ] as const;
+  const points = (...pairs: [number, number][]) =>
+    pairs.map(([dt, value]) => ({ time: (t0 + dt) * 1000, value }));
+
+  it.each([
+    ['sum', [a], points([0, 1], [60, 2.5], [120, 4])],
+    ['sum', [a, b], points([0, 4], [60, 2.5], [120, 4.5])],
+    ['max', [a, b], points([0, 3], [60, 2.5], [120, 4])],
+    ['min', [a, b], points([0, 1], [60, 2.5], [120, 0.5])],
+    ['avg', [a, b], points([0, 2], [60, 2.5], [120, 2.25])],
+    ['first', [b, a], points([0, 3], [60, 2.5], [120, 0.5])],
+    ['sum', [[[t0 + 0.5, '0.001']]], [{ time: t0 * 1000 + 500, value: 0.001 }]],
+    ['sum', [], []],
+  ] as const)('reduces per instant with %s: %j', (reduce, series, expected) => {
+    expect(decodePrometheusRange(matrix(...series), { query: 'q', reduce })).toEqual(expected);
+  });
+
+  it.each([
+    ['NaN', [[t0, 'NaN']]],
+    ['+Inf', [[t0, '+Inf']]],
+    ['-Inf', [[t0, '-Inf']]],
+    ['negative', [[t0, '-2']]],
+  ] as const)('skips a %s value (no history, never zero)', (_name, bad) => {
+    const good = [[t0 + 60, '7']] as const;
+    expect(decodePrometheusRange(matrix([...bad, ...good]), { query: 'q', reduce: 'sum' })).toEqual(
+      points([60, 7]),
+    );
+    expect(decodePrometheusRange(matrix(bad, a), { query: 'q', reduce: 'sum' })[0]).toEqual({
+      time: t0 * 1000,
+      value: 1,
+    });
+  });
+
+  it('sorts the instants oldest first', () => {
+    const late = [[t0 + 120, '9']] as const;
+    const early = [[t0, '8']] as const;
+    expect(decodePrometheusRange(matrix(late, early), { query: 'q', reduce: 'sum' })).toEqual(
+      points([0, 8], [120, 9]),
+    );
+  });
+
+  it.each([
+    [
+      vector('1'),
+      'BadQuery',
+      'prometheus range query "q": returned a vector, must return a matrix',
+    ],
+    [
+      { status: 'success', data: { resultType: 'scalar', result: [t0, '1'] } },
+      'BadQuery',
+      'prometheus range query "q": returned a scalar, must return a matrix',
+    ],
+    [
+      {
+        status: 'success',
+        data: { resultType: 'matrix', result: [{ metric: {}, value: [t0, '1'] }] },
+      },
+      'BadValue',
+      'prometheus range query "q": unexpected matrix shape',
+    ],
+    [
+      { status: 'error', error: 'bad' },
+      'BadValue',
+      'prometheus range query "q": unexpected response shape',
+    ],
+  ])('fails on %j with %s', (body, code, message) => {
+    expect(() => decodePrometheusRange(body, { query: 'q', reduce: 'sum' })).toThrow(
+      expect.objectContaining({ code, message }),
+    );
   });
 });

@@ -3,6 +3,9 @@
  * instant vector is reduced to one number by `reduce` (sum, max, min, avg, first). An empty
  * vector is an error (`NoData`), never zero: a missing series must not shrink a service.
  *
+ * `history` runs the same query over a range (`GET /api/v1/query_range`) and reduces the series
+ * per instant with the same `reduce`, so a restarted scaler can seed its forecaster.
+ *
  * @module
  */
 import { z } from 'zod';
@@ -14,6 +17,8 @@ import {
   secretRefSchema,
   toMilli,
   withTimeout,
+  type HistoryRange,
+  type HistorySample,
   type Reading,
   type Source,
   type SourceDeps,
@@ -88,6 +93,53 @@ export function reduceValues(values: readonly number[], reduce: Reducer): number
   }
 }
 
+const seriesSchema = z.array(
+  z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) }),
+);
+
+/** A sample's value in milli-units, or null when it is no history (NaN, ±Inf, negative). */
+function historyMilli(value: string): number | null {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? Math.round(n * 1000) : null;
+}
+
+/**
+ * Decodes a range query's response into one value per instant, oldest first, in the metric's
+ * units: the series are reduced per instant by `reduce` (in milli-units, as `read` does, so a
+ * point equals what `read` would have reported then). NaN, ±Inf and negative values are skipped;
+ * an instant left with no value is left out. An empty matrix is `[]`; any other result type is a
+ * `BadQuery`.
+ */
+export function decodePrometheusRange(
+  body: unknown,
+  options: { readonly query: string; readonly reduce: Reducer },
+): HistorySample[] {
+  const doing = `prometheus range query ${JSON.stringify(options.query)}`;
+  const envelope = z.object({ status: z.literal('success'), data: responseSchema }).safeParse(body);
+  if (!envelope.success) {
+    throw new SourceError('BadValue', `${doing}: unexpected response shape`);
+  }
+  const data = envelope.data.data;
+  if (data.resultType !== 'matrix') {
+    throw new SourceError(
+      'BadQuery',
+      `${doing}: returned a ${data.resultType}, must return a matrix`,
+    );
+  }
+  const series = seriesSchema.safeParse(data.result);
+  if (!series.success) throw new SourceError('BadValue', `${doing}: unexpected matrix shape`);
+  const byTime = new Map<number, number[]>();
+  for (const [t, v] of series.data.flatMap((s) => s.values)) {
+    const milli = historyMilli(v);
+    if (milli === null) continue;
+    const time = Math.round(t * 1000);
+    byTime.set(time, [...(byTime.get(time) ?? []), milli]);
+  }
+  return [...byTime]
+    .sort(([a], [b]) => a - b)
+    .map(([time, values]) => ({ time, value: reduceValues(values, options.reduce) / 1000 }));
+}
+
 /** Decodes the `data` of a query response into one reading. */
 export function decodePrometheus(
   body: unknown,
@@ -134,18 +186,37 @@ export function createPrometheusSource(config: PrometheusConfig, deps: SourceDep
     return headers;
   };
 
+  /** GETs `path` with the query and `params`, within the timeout; the JSON body. */
+  const get = (
+    request: {
+      readonly path: string;
+      readonly params: Record<string, string>;
+      readonly doing: string;
+    },
+    signal: AbortSignal,
+  ): Promise<unknown> =>
+    withTimeout(signal, { timeoutMs: config.timeoutMs, doing: request.doing }, async (inner) => {
+      const url = new URL(request.path, withSlash(config.serverAddress));
+      url.searchParams.set('query', config.query);
+      for (const [key, value] of Object.entries(request.params)) url.searchParams.set(key, value);
+      const headers = await resolveHeaders();
+      return getJson(client, { url, signal: inner, headers }, { doing: request.doing, secrets });
+    });
+
   return {
-    read: (signal) =>
-      withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async (inner) => {
-        const url = new URL('api/v1/query', withSlash(config.serverAddress));
-        url.searchParams.set('query', config.query);
-        const body = await getJson(
-          client,
-          { url, signal: inner, headers: await resolveHeaders() },
-          { doing, secrets },
-        );
-        return decodePrometheus(body, config);
-      }),
+    read: async (signal) =>
+      decodePrometheus(await get({ path: 'api/v1/query', params: {}, doing }, signal), config),
+    history: async (range: HistoryRange, signal) => {
+      const params = {
+        start: String(range.start / 1000),
+        end: String(range.end / 1000),
+        step: String(range.stepSeconds),
+      };
+      const span = `from ${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()} every ${range.stepSeconds} s`;
+      const doingRange = `${doing.replace('reading', 'reading the history of')} ${span}`;
+      const body = await get({ path: 'api/v1/query_range', params, doing: doingRange }, signal);
+      return decodePrometheusRange(body, config);
+    },
     close: () => {
       client.close();
       return Promise.resolve();

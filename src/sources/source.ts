@@ -24,9 +24,29 @@ export interface Reading {
   readonly pods?: readonly PodInfo[];
 }
 
+/** A time range for `Source.history`: epoch ms, and the spacing of the points asked for. */
+export interface HistoryRange {
+  readonly start: number;
+  readonly end: number;
+  readonly stepSeconds: number;
+}
+
+/** One point of a metric's past: epoch ms, and the value in the metric's own units (not milli). */
+export interface HistorySample {
+  readonly time: number;
+  readonly value: number;
+}
+
 export interface Source {
   /** Reads the metric once; rejects with a `SourceError`. */
   read(signal: AbortSignal): Promise<Reading>;
+  /**
+   * The metric's past over `range`, oldest first, in the units `read` reports (not milli), so
+   * that a restarted scaler can seed its forecaster from the metric source instead of its state.
+   * Only sources that can answer a range query implement it (Prometheus); rejects with a
+   * `SourceError`. Points with no usable value are left out, never read as zero.
+   */
+  history?(range: HistoryRange, signal: AbortSignal): Promise<readonly HistorySample[]>;
   /** Releases connections; safe to call twice. */
   close(): Promise<void>;
 }

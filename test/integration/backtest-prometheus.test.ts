@@ -5,10 +5,7 @@
  * the backtest's Prometheus source (what `tide backtest --prometheus` uses). The backtest from the
  * range query must equal the one from the CSV.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
@@ -17,42 +14,15 @@ import { defaultSimParams } from '../../src/sim/params.js';
 import { fetchPrometheusTrace } from '../../src/sim/prometheus.js';
 import type { Trace } from '../../src/sim/trace.js';
 import { loadTraceFile } from '../../src/sim/trace-files.js';
+import { startTsdbPrometheus, type TsdbPrometheus } from './prometheus-tsdb.js';
 
 const root = join(import.meta.dirname, '../..');
 const traceName = 'azure_functions2019_sample500_http_1min';
 const csvPath = join(root, 'traces', `${traceName}.csv`);
 /** 2024-01-01T00:00:00Z: the CSV backtest's default start, so both runs see the same clock. */
 const base = Date.UTC(2024, 0, 1) / 1000;
-const dir = mkdtempSync(join(tmpdir(), 'tide-prom-'));
-let server: ChildProcess | undefined;
+let server: TsdbPrometheus | undefined;
 let url = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(target: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const r = await fetch(`${target}/-/ready`);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`prometheus at ${target} not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The trace's rows as an OpenMetrics gauge of req/s at base + timestamp. */
 function openMetrics(csv: string): { text: string; last: number; interval: number } {
@@ -80,33 +50,14 @@ const policies = resolvePolicies(
 const run = (trace: Trace) => backtest({ trace, params, policies, decide });
 
 beforeAll(async () => {
-  execFileSync(join(root, 'scripts/services/prometheus-tsdb.sh'), { stdio: 'inherit' });
   const { text, last, interval } = openMetrics(readFileSync(csvPath, 'utf8'));
-  writeFileSync(join(dir, 'trace.om'), text);
-  execFileSync(
-    'promtool',
-    ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'trace.om'), join(dir, 'data')],
-    { stdio: 'pipe' },
-  );
-  writeFileSync(join(dir, 'prometheus.yml'), 'global: {}\n');
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  server = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      '--storage.tsdb.retention.time=100y',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitReady(url, 60_000);
+  server = await startTsdbPrometheus(text);
+  url = server.url;
   expect(last % interval).toBe(0);
 });
 
 afterAll(() => {
-  server?.kill('SIGTERM');
+  server?.stop();
 });
 
 describe('backtest from Prometheus', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isPredictiveState } from '../../core/policy/predictive.js';
 import { scalerSpecSchema } from '../../core/spec.js';
 import type { Source } from '../../sources/source.js';
 import { FakeClock } from '../clock.js';
@@ -64,6 +65,53 @@ describe('runScalerLoop', () => {
     controller.abort();
     expect(await loop).toBe(1);
   });
+});
+
+describe('runScalerLoop with history', () => {
+  const spec = scalerSpecSchema.parse({
+    maxReplicas: 50,
+    triggers: [{ name: 'q', type: 'redis', target: { type: 'AverageValue', value: 10 } }],
+  });
+  const day = 86_400_000;
+  const samples = Array.from({ length: 2880 }, (_, i) => ({
+    time: t0 - 2 * day + (i + 1) * 60_000,
+    value: 100,
+  }));
+
+  it.each([
+    [undefined, 1, 576],
+    [false, 0, 0],
+  ])(
+    'readHistory %s: %d note(s), %d buckets at the first tick',
+    async (readHistory, notes, min) => {
+      const source: Source = {
+        read: () => Promise.resolve({ timestamp: t0, valuesMilli: [100_000] }),
+        history: () => Promise.resolve(samples),
+        close: () => Promise.resolve(),
+      };
+      const seen: string[] = [];
+      const results: TickResult[] = [];
+      await runScalerLoop({
+        spec,
+        sources: new Map([['q', source]]),
+        clock: new FakeClock(t0),
+        signal: new AbortController().signal,
+        currentReplicas: () => 10,
+        readConcurrency: 1,
+        readTimeoutMs: 1000,
+        ticks: 1,
+        readHistory,
+        onNote: (m) => seen.push(m),
+        onTick: (r) => results.push(r),
+      });
+      expect(seen).toHaveLength(notes);
+      if (notes > 0) expect(seen[0]).toMatch(/seeded the forecaster with 2880 points/);
+      const forecast = results[0]?.decision.state.forecast;
+      const length = isPredictiveState(forecast) ? forecast.forecaster.history.length : 0;
+      expect(length).toBeGreaterThanOrEqual(min);
+      expect(length).toBeLessThanOrEqual(min === 0 ? 0 : 576);
+    },
+  );
 });
 
 describe('openSources', () => {

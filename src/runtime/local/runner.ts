@@ -9,6 +9,7 @@ import type { KubeDeps } from '../../sources/kube.js';
 import { createSource, engineTriggerTypes } from '../../sources/registry.js';
 import type { Source } from '../../sources/source.js';
 import type { Clock } from '../clock.js';
+import { seedFromHistory } from '../history.js';
 import { tick, type TickResult } from '../tick.js';
 
 /** Opens a source for every trigger that needs one (cron triggers are the engine's own). */
@@ -42,11 +43,26 @@ export interface ScalerLoop {
   /** Stop after this many ticks; undefined = until the signal aborts. */
   readonly ticks?: number | undefined;
   readonly onTick: (result: TickResult) => void;
+  /**
+   * Read the first trigger's recent history from its metric source before the first tick, to
+   * seed the forecaster (runtime/history.ts); default true.
+   */
+  readonly readHistory?: boolean | undefined;
+  /** Notes for people, once per loop (e.g. what history was read, or why none was). */
+  readonly onNote?: ((message: string) => void) | undefined;
 }
 
-/** Ticks until `ticks` are done or the signal aborts; resolves with the number of ticks run. */
+/**
+ * Ticks until `ticks` are done or the signal aborts; resolves with the number of ticks run. The
+ * first tick starts from the history the metric source holds (see `readHistory`).
+ */
 export async function runScalerLoop(loop: ScalerLoop): Promise<number> {
   let state = initialState();
+  if (loop.readHistory !== false) {
+    const seeded = await seedFromHistory(loop.spec, loop.sources, loop.clock, loop.signal);
+    state = seeded.state;
+    loop.onNote?.(seeded.message);
+  }
   let done = 0;
   while (!loop.signal.aborted && (loop.ticks === undefined || done < loop.ticks)) {
     if (done > 0) {
