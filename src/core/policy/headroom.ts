@@ -33,6 +33,7 @@
  * @module
  */
 import { quantileOfSorted, sortedReplace } from '../forecast/loss.js';
+import { isObject } from '../guards.js';
 import type { Reason } from '../model.js';
 
 /**
@@ -147,8 +148,6 @@ export function initialHeadroomState(): HeadroomState {
     chosen: null,
   };
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /** A restored value is a HeadroomState of this version, in shape (else start afresh). */
 export function isHeadroomState(x: unknown): x is HeadroomState {

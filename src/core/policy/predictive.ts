@@ -46,6 +46,7 @@ import {
   type WindowForecast,
 } from '../forecast/forecaster.js';
 import { memoQuantile, pinball } from '../forecast/loss.js';
+import { isObject } from '../guards.js';
 import type { HeadroomState } from './headroom.js';
 import type { Reason } from '../model.js';
 
@@ -142,8 +143,6 @@ export function predictiveFromHistory(
 ): PredictiveState {
   return { version: 1, forecaster: fitFromHistory(samples, config), check: initialCheck() };
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /**
  * A restored value is a PredictiveState of this version, in shape (else the caller starts afresh:
