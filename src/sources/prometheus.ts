@@ -93,6 +93,15 @@ export function reduceValues(values: readonly number[], reduce: Reducer): number
   }
 }
 
+/** The `data` of a `status: success` response; anything else is a `BadValue`. */
+function successData(body: unknown, doing: string): z.infer<typeof responseSchema> {
+  const envelope = z.object({ status: z.literal('success'), data: responseSchema }).safeParse(body);
+  if (!envelope.success) {
+    throw new SourceError('BadValue', `${doing}: unexpected response shape`);
+  }
+  return envelope.data.data;
+}
+
 const seriesSchema = z.array(
   z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) }),
 );
@@ -115,11 +124,7 @@ export function decodePrometheusRange(
   options: { readonly query: string; readonly reduce: Reducer },
 ): HistorySample[] {
   const doing = `prometheus range query ${JSON.stringify(options.query)}`;
-  const envelope = z.object({ status: z.literal('success'), data: responseSchema }).safeParse(body);
-  if (!envelope.success) {
-    throw new SourceError('BadValue', `${doing}: unexpected response shape`);
-  }
-  const data = envelope.data.data;
+  const data = successData(body, doing);
   if (data.resultType !== 'matrix') {
     throw new SourceError(
       'BadQuery',
@@ -133,7 +138,9 @@ export function decodePrometheusRange(
     const milli = historyMilli(v);
     if (milli === null) continue;
     const time = Math.round(t * 1000);
-    byTime.set(time, [...(byTime.get(time) ?? []), milli]);
+    const values = byTime.get(time);
+    if (values === undefined) byTime.set(time, [milli]);
+    else values.push(milli);
   }
   return [...byTime]
     .sort(([a], [b]) => a - b)
@@ -146,11 +153,7 @@ export function decodePrometheus(
   options: { readonly query: string; readonly reduce: Reducer },
 ): Reading {
   const doing = `prometheus query ${JSON.stringify(options.query)}`;
-  const envelope = z.object({ status: z.literal('success'), data: responseSchema }).safeParse(body);
-  if (!envelope.success) {
-    throw new SourceError('BadValue', `${doing}: unexpected response shape`);
-  }
-  const data = envelope.data.data;
+  const data = successData(body, doing);
   let samples: readonly Sample[];
   if (data.resultType === 'scalar') samples = [data.result];
   else if (data.resultType === 'vector') samples = data.result.map((s) => s.value);
