@@ -220,6 +220,8 @@ function applyPrediction(
   draft: Draft,
   desired: number,
 ): { replicas: number; downWindowSeconds: number | null } {
+  // Mode off holds the proposal and keeps no state (the step says so too): skip counting pods.
+  if (draft.spec.prediction.mode === 'off') return { replicas: desired, downWindowSeconds: null };
   const r = applyPredictionStep({
     spec: draft.spec,
     state: draft.state,
