@@ -38,6 +38,7 @@ describe('parseSpec', () => {
       ceiling: null,
       seasonal: false,
       headroom: 'learned',
+      costRatio: 1,
     });
   });
 
@@ -106,5 +107,26 @@ describe('parseSpec', () => {
     );
     expect(parseSpec({ prediction: { ceiling: 90 } }).ok).toBe(true);
     expect(parseSpec({ prediction: { ceiling: 70 } }).ok).toBe(true);
+  });
+
+  it.each([0.9, 3.5, Number.NaN, '1.2'])(
+    'refuses prediction.costRatio %s, naming the field',
+    (v) => {
+      const r = parseSpec({ prediction: { costRatio: v } });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.issues[0]?.message).toMatch(/^prediction\.costRatio = /);
+    },
+  );
+
+  it('shows a non-finite value by name, not as JSON null', () => {
+    const r = parseSpec({ prediction: { costRatio: Number.NaN } });
+    expect(!r.ok && r.issues[0]?.message).toMatch(/^prediction\.costRatio = NaN: /);
+  });
+
+  it('accepts prediction.costRatio from 1 to 3', () => {
+    for (const v of [1, 1.25, 3]) {
+      const r = parseSpec({ prediction: { costRatio: v } });
+      expect(r.ok && r.value.prediction.costRatio).toBe(v);
+    }
   });
 });

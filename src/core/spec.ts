@@ -272,6 +272,14 @@ export const predictionSpecSchema = z
      * learned from the workload. `target`: always keep the trigger's buffered target.
      */
     headroom: z.enum(['learned', 'target']).default('learned'),
+    /**
+     * How many times the buffered target's replicas the learned plan may cost, in the planner's
+     * own record, and still be used (it must also be short at most half as often). 1: never more
+     * than the buffer, so the plan only ever saves. Above 1 trades replica-hours for fewer
+     * shortfalls, for services whose SLO matters more than their bill; measure the trade on your
+     * own traffic with `tide backtest --spec` before choosing (README, "Prediction").
+     */
+    costRatio: z.number().finite().min(1).max(3).default(1),
   })
   .strict();
 export type PredictionSpec = z.infer<typeof predictionSpecSchema>;
@@ -498,6 +506,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** A value as the user wrote it: JSON, but NaN and ±Infinity by name (JSON would say null). */
+const showValue = (v: unknown): string =>
+  typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+
 /** Parses a spec; every issue names its path, the value found and the rule. */
 export function parseSpec(input: unknown): ParseResult<ScalerSpec> {
   const result = scalerSpecSchema.safeParse(input);
@@ -507,7 +519,7 @@ export function parseSpec(input: unknown): ParseResult<ScalerSpec> {
     issues: result.error.issues.map((issue) => {
       const path = formatPath(issue.path);
       const found = valueAt(input, issue.path);
-      const shown = found === undefined ? 'missing' : JSON.stringify(found);
+      const shown = found === undefined ? 'missing' : showValue(found);
       return { path, message: `${path} = ${shown}: ${issue.message}` };
     }),
   };

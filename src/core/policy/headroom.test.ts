@@ -252,6 +252,45 @@ describe('confidence', () => {
   });
 });
 
+describe('costRatio', () => {
+  // 300, with a burst to 900 for two readings every 40 minutes: the buffered target is short
+  // before each burst; a plan that covers the bursts is short less often but costs more.
+  const bursts: Load = (i) => (i % 160 < 2 ? 900 : 300);
+  const ticks = (o: Omit<HeadroomInput, 'now'>): Tick[] =>
+    feed(bursts, 8 * HOUR_TICKS, { reactiveWindowSeconds: 300, ...o });
+
+  it('1 (the default): a plan that costs more than the buffer is never used, and says so', () => {
+    for (const o of [base, { ...base, costRatio: 1 }, { ...base, costRatio: Number.NaN }]) {
+      const last = ticks(o).at(-1)!;
+      expect(last.state.chosen).toBeNull();
+      expect(last.plan.reason.message).toMatch(/at (\d+\.\d+)× its replicas$/);
+      const cost = Number(/at (\d+\.\d+)× its replicas$/.exec(last.plan.reason.message)![1]);
+      expect(cost).toBeGreaterThan(1);
+      // refused for its cost only: its shortfalls are well under half the buffer's
+      expect(last.plan.reason.message).toMatch(/short 0\.\d+ % of the time vs [2-9]\.\d+ %/);
+    }
+  });
+
+  it('2: the same plan is used once its record shows fewer shortfalls at under 2× the replicas', () => {
+    const all = ticks({ ...base, costRatio: 2 });
+    const last = all.at(-1)!;
+    expect(last.plan.confident).toBe(true);
+    expect(last.plan.reason.message).toMatch(/× its replicas \(at most 2\.00× allowed\)$/);
+    const i = last.state.chosen!;
+    expect(last.state.shortPlan[i]!).toBeLessThanOrEqual(0.5 * last.state.shortReactive);
+    expect(last.state.costPlan[i]!).toBeGreaterThan(last.state.costReactive);
+    expect(last.state.costPlan[i]!).toBeLessThanOrEqual(2 * last.state.costReactive);
+    // and it plans for the bursts: the burst's replicas at the ceiling, between bursts too
+    expect(last.plan.replicas).toBeGreaterThanOrEqual(Math.ceil(900 / CEILING));
+  });
+
+  it('below 1 counts as 1', () => {
+    const last = ticks({ ...base, costRatio: 0.5 }).at(-1)!;
+    expect(last.state.chosen).toBeNull();
+    expect(last.plan.reason.message).not.toMatch(/allowed/);
+  });
+});
+
 describe('no look-ahead', () => {
   const T = 3 * HOUR_TICKS;
   const n = T + HOUR_TICKS;

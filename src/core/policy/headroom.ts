@@ -105,6 +105,12 @@ export interface HeadroomInput {
   readonly reactiveWindowSeconds?: number;
   /** The rise over the coming horizon a forecast expects (load units, ≥ 0). Default 0. */
   readonly expectedRise?: number;
+  /**
+   * How many times the buffered target's scored replicas a candidate may cost and still be used
+   * (`prediction.costRatio`). Default 1: never more than the buffer. Non-finite or below 1 counts
+   * as 1.
+   */
+  readonly costRatio?: number;
 }
 
 export interface HeadroomPlan {
@@ -236,14 +242,18 @@ function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
   };
 }
 
+/** The input's cost ratio, 1 unless it is a finite number above 1. */
+const costRatioOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
+  Number.isFinite(i.costRatio) ? Math.max(1, i.costRatio ?? 1) : 1;
+
 /**
- * The cheapest candidate short no more often than the buffered target (the one in use: + slack)
- * at no more replicas; null when none is.
+ * The cheapest candidate short at most half as often as the buffered target (the one in use: +
+ * slack) at no more than `costRatio` × its replicas; null when none is.
  */
-function judge(s: HeadroomState): HeadroomState {
+function judge(s: HeadroomState, costRatio: number): HeadroomState {
   if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
   let chosen: number | null = null;
-  let cheapest = s.costReactive;
+  let cheapest = s.costReactive * costRatio;
   for (let i = 0; i < TAUS.length; i++) {
     const cost = s.costPlan[i] ?? Infinity;
     if (qualifies(s, i) && (cost < cheapest || (chosen === null && cost <= cheapest))) {
@@ -324,7 +334,7 @@ export function observeHeadroom(
     ...(expected > 0 ? { expected } : {}),
   };
   const kept = due ? [...pending, plan] : pending;
-  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms });
+  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms }, costRatioOf(input));
 }
 
 /**
@@ -386,12 +396,13 @@ function held(
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
-function record(s: HeadroomState, i: number): string {
+function record(s: HeadroomState, i: number, costRatio: number): string {
   if (s.resolved < MIN_EVIDENCE) return `${s.resolved} of ${MIN_EVIDENCE} plans scored so far`;
   const pct = (x: number): string => `${fmt((100 * x) / s.weight)} %`;
   const plan = s.costPlan[i] ?? 0;
   const cost = s.costReactive > 0 ? fmt(plan / s.costReactive) : '–';
-  return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas`;
+  const allowed = costRatio > 1 ? ` (at most ${fmt(costRatio)}× allowed)` : '';
+  return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas${allowed}`;
 }
 
 /**
@@ -431,11 +442,11 @@ export function planHeadroom(
   const planReplicas = replicasFor(input.load + headroom, input.ceiling);
   const how = `load ${fmt(input.load)} + headroom ${fmt(headroom)} at ceiling ${fmt(input.ceiling)} → ${planReplicas}`;
   if (state.chosen === null) {
-    const message = `${how}, not used: ${record(state, i)}`;
+    const message = `${how}, not used: ${record(state, i, costRatioOf(input))}`;
     const reason = { step: STEP, code: 'HeadroomNotConfident', message };
     return { replicas: null, planReplicas, headroom, confident: false, reason };
   }
-  const message = `${how}; ${record(state, i)}`;
+  const message = `${how}; ${record(state, i, costRatioOf(input))}`;
   const reason = { step: STEP, code: 'HeadroomConfident', message, replicas: planReplicas };
   return { replicas: planReplicas, planReplicas, headroom, confident: true, reason };
 }

@@ -17,6 +17,7 @@ interface SpecOptions {
   readonly mode: 'off' | 'on';
   readonly headroom?: 'learned' | 'target';
   readonly queue?: boolean;
+  readonly costRatio?: number;
 }
 
 const external = (name: string, value: number): Record<string, unknown> => ({
@@ -33,7 +34,11 @@ const specFor = (o: SpecOptions): ScalerSpec =>
     syncPeriodSeconds: 15,
     startupSeconds: 60,
     triggers: [external('rps', 70), ...(o.queue === true ? [external('queue', 100)] : [])],
-    prediction: { mode: o.mode, ...(o.headroom === undefined ? {} : { headroom: o.headroom }) },
+    prediction: {
+      mode: o.mode,
+      ...(o.headroom === undefined ? {} : { headroom: o.headroom }),
+      ...(o.costRatio === undefined ? {} : { costRatio: o.costRatio }),
+    },
   });
 
 /** External totals per trigger; 'error' makes that reading fail. */
@@ -185,5 +190,30 @@ describe('the headroom plan and a schedule', { timeout: 120_000 }, () => {
     const lateOutside = steps.filter((s) => hourOf(s) >= 7);
     expect(lateOutside.filter(planned).length).toBe(lateOutside.length);
     expect(lateOutside.at(-1)!.decision.desiredReplicas).toBeLessThan(Math.ceil(600 / 70));
+  });
+});
+
+describe('prediction.costRatio in decide', { timeout: 120_000 }, () => {
+  // 300 req/s with a burst to 900 for two readings every 40 minutes: covering the bursts halves
+  // the buffered target's shortfalls but costs more replicas than it.
+  const bursts = (i: number): Totals => ({ rps: i % 160 < 2 ? 900 : 300 });
+
+  it('1 (default): once a burst is on record, never plans, and decides as mode off', () => {
+    // Before the second burst the planner has seen only a steady 300 and may run leaner.
+    const on = replay(specFor({ mode: 'on' }), bursts).slice(2 * 160);
+    const off = replay(specFor({ mode: 'off' }), bursts).slice(2 * 160);
+    expect(on.filter(planned)).toEqual([]);
+    expect(on.map((s) => s.decision.desiredReplicas)).toEqual(
+      off.map((s) => s.decision.desiredReplicas),
+    );
+  });
+
+  it('2: plans for the bursts (900 at the ceiling 90 → 10 replicas) between them too', () => {
+    const steps = replay(specFor({ mode: 'on', costRatio: 2 }), bursts);
+    const last = steps.at(-1)!;
+    expect(planned(last)).toBe(true);
+    expect(last.decision.desiredReplicas).toBeGreaterThanOrEqual(10);
+    const reason = last.decision.reasons.find((r) => r.code === 'HeadroomConfident');
+    expect(reason?.message).toMatch(/\(at most 2\.00× allowed\)$/);
   });
 });

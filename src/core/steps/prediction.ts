@@ -230,6 +230,7 @@ function advance(input: PredictionInput): Advanced {
     ceiling: ceilingFor(spec, load.target),
     reactiveWindowSeconds: scaleDownWindowSeconds(spec),
     expectedRise: expectedRise(ps.forecaster, { now: input.now, ms: headroomHorizonMs(spec) }),
+    costRatio: spec.prediction.costRatio,
   });
   return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
 }
