@@ -274,10 +274,11 @@ export const predictionSpecSchema = z
     headroom: z.enum(['learned', 'target']).default('learned'),
     /**
      * How many times the buffered target's replicas the learned plan may cost, in the planner's
-     * own record, and still be used (it must also be short at most half as often). 1: never more
-     * than the buffer, so the plan only ever saves. Above 1 trades replica-hours for fewer
-     * shortfalls, for services whose SLO matters more than their bill; measure the trade on your
-     * own traffic with `tide backtest --spec` before choosing (README, "Prediction").
+     * own record, and still be used (it must also be short at most half as often), less a 3 %
+     * margin for the record's error. 1: at least 3 % under the buffer, so the plan acts only on a
+     * clear saving. Above 1 trades replica-hours for fewer shortfalls, for services whose SLO
+     * matters more than their bill; measure the trade on your own traffic with
+     * `tide backtest --spec` before choosing (README, "Prediction").
      */
     costRatio: z.number().finite().min(1).max(3).default(1),
   })

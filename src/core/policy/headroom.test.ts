@@ -291,6 +291,37 @@ describe('costRatio', () => {
   });
 });
 
+describe('the cost bound', () => {
+  // A record with every candidate short far less often than the buffered target, and candidate
+  // 0 (the cheapest) at `ratio` × the buffered target's replicas; the others dearer.
+  const recorded = (ratio: number): HeadroomState => ({
+    ...initialHeadroomState(),
+    shortPlan: TAUS.map(() => 0),
+    costPlan: TAUS.map((_, i) => 1000 * ratio + i * 500),
+    shortReactive: 50,
+    costReactive: 1000,
+    weight: 1000,
+    resolved: 1000,
+  });
+  const chosenAfter = (ratio: number, costRatio?: number): number | null =>
+    observeHeadroom(recorded(ratio), {
+      ...base,
+      now: t0,
+      load: 630,
+      ...(costRatio === undefined ? {} : { costRatio }),
+    }).chosen;
+
+  it('needs a saving of at least 3 %: 2 % is not used, 4 % is', () => {
+    expect(chosenAfter(0.98)).toBeNull();
+    expect(chosenAfter(0.96)).toBe(0);
+  });
+
+  it('with costRatio 1.3, up to 1.3 × 0.97 = 1.261× the buffered replicas', () => {
+    expect(chosenAfter(1.25, 1.3)).toBe(0);
+    expect(chosenAfter(1.27, 1.3)).toBeNull();
+  });
+});
+
 describe('no look-ahead', () => {
   const T = 3 * HOUR_TICKS;
   const n = T + HOUR_TICKS;

@@ -19,10 +19,13 @@
  * load seen in it (in replicas at the ceiling), each side as its stabilization window holds it
  * (the plan's: one horizon; the target's: its scale-down window). A candidate qualifies when,
  * over the recent past (2-hour half-life), it fell short at most half as often as the buffered
- * target (the candidate in use: + 0.2 points, a hysteresis) while asking for no more replicas;
- * the planner uses the cheapest qualifying candidate, and is confident while there is one. The
- * margin of one half is there because this record is kept on the metric as seen (averaged,
- * late), which understates the peaks a real shortfall is made of. Only a
+ * target (the candidate in use: + 0.2 points, a hysteresis) while asking for at least
+ * COST_MARGIN (3 %) fewer replicas (`costRatio` × that, when the user allows a plan to cost
+ * more); the planner uses the cheapest qualifying candidate, and is confident while there is one.
+ * The margin of one half is there because this record is kept on the metric as seen (averaged,
+ * late), which understates the peaks a real shortfall is made of; the 3 % because the buffered
+ * side's record leaves out the HPA's tolerance, which makes the real HPA up to ≈ 5 % cheaper than
+ * its record on noisy loads, so a smaller saving may be none (ADR 7). Only a
  * confident planner acts; otherwise the caller keeps its reactive answer, so on a workload where
  * the fixed buffer is the better bet nothing changes.
  *
@@ -131,6 +134,8 @@ const MIN_RISES = 20;
 const MIN_EVIDENCE = 120;
 const STAY_SLACK = 0.002;
 const SHORT_RATIO = 0.5;
+/** The least saving, as a share of the buffered side's recorded replicas, that counts as one. */
+const COST_MARGIN = 0.03;
 const MAX_PENDING = 256;
 /** Plans scored per horizon at most (one per reading while readings are sparser). */
 const SLOTS = 48;
@@ -248,12 +253,12 @@ const costRatioOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
 
 /**
  * The cheapest candidate short at most half as often as the buffered target (the one in use: +
- * slack) at no more than `costRatio` × its replicas; null when none is.
+ * slack) at no more than `costRatio` × (1 − COST_MARGIN) × its replicas; null when none is.
  */
 function judge(s: HeadroomState, costRatio: number): HeadroomState {
   if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
   let chosen: number | null = null;
-  let cheapest = s.costReactive * costRatio;
+  let cheapest = s.costReactive * costRatio * (1 - COST_MARGIN);
   for (let i = 0; i < TAUS.length; i++) {
     const cost = s.costPlan[i] ?? Infinity;
     if (qualifies(s, i) && (cost < cheapest || (chosen === null && cost <= cheapest))) {
