@@ -110,8 +110,8 @@ export interface HeadroomInput {
   readonly expectedRise?: number;
   /**
    * How many times the buffered target's scored replicas a candidate may cost and still be used
-   * (`prediction.costRatio`). Default 1: never more than the buffer. Non-finite or below 1 counts
-   * as 1.
+   * (`prediction.costRatio`), less COST_MARGIN. Default 1: at least 3 % under the buffer.
+   * Non-finite or below 1 counts as 1.
    */
   readonly costRatio?: number;
 }
@@ -247,18 +247,21 @@ function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
   };
 }
 
-/** The input's cost ratio, 1 unless it is a finite number above 1. */
-const costRatioOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
-  Number.isFinite(i.costRatio) ? Math.max(1, i.costRatio ?? 1) : 1;
+/**
+ * The most a candidate may cost, as a multiple of the buffered side's recorded replicas: the
+ * input's cost ratio (1 unless a finite number above 1) less COST_MARGIN.
+ */
+const costBoundOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
+  (Number.isFinite(i.costRatio) ? Math.max(1, i.costRatio ?? 1) : 1) * (1 - COST_MARGIN);
 
 /**
  * The cheapest candidate short at most half as often as the buffered target (the one in use: +
- * slack) at no more than `costRatio` × (1 − COST_MARGIN) × its replicas; null when none is.
+ * slack) at no more than `bound` × its replicas; null when none is.
  */
-function judge(s: HeadroomState, costRatio: number): HeadroomState {
+function judge(s: HeadroomState, bound: number): HeadroomState {
   if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
   let chosen: number | null = null;
-  let cheapest = s.costReactive * costRatio * (1 - COST_MARGIN);
+  let cheapest = s.costReactive * bound;
   for (let i = 0; i < TAUS.length; i++) {
     const cost = s.costPlan[i] ?? Infinity;
     if (qualifies(s, i) && (cost < cheapest || (chosen === null && cost <= cheapest))) {
@@ -339,7 +342,7 @@ export function observeHeadroom(
     ...(expected > 0 ? { expected } : {}),
   };
   const kept = due ? [...pending, plan] : pending;
-  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms }, costRatioOf(input));
+  return judge({ ...next, pending: kept.slice(-MAX_PENDING), asks, headrooms }, costBoundOf(input));
 }
 
 /**
@@ -401,13 +404,12 @@ function held(
 
 const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3));
 
-function record(s: HeadroomState, i: number, costRatio: number): string {
+function record(s: HeadroomState, i: number, bound: number): string {
   if (s.resolved < MIN_EVIDENCE) return `${s.resolved} of ${MIN_EVIDENCE} plans scored so far`;
   const pct = (x: number): string => `${fmt((100 * x) / s.weight)} %`;
   const plan = s.costPlan[i] ?? 0;
   const cost = s.costReactive > 0 ? fmt(plan / s.costReactive) : '–';
-  const allowed = costRatio > 1 ? ` (at most ${fmt(costRatio)}× allowed)` : '';
-  return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas${allowed}`;
+  return `at τ ${TAUS[i]} short ${pct(s.shortPlan[i] ?? 0)} of the time vs ${pct(s.shortReactive)} for the buffered target, at ${cost}× its replicas (at most ${fmt(bound)}× allowed)`;
 }
 
 /**
@@ -447,11 +449,11 @@ export function planHeadroom(
   const planReplicas = replicasFor(input.load + headroom, input.ceiling);
   const how = `load ${fmt(input.load)} + headroom ${fmt(headroom)} at ceiling ${fmt(input.ceiling)} → ${planReplicas}`;
   if (state.chosen === null) {
-    const message = `${how}, not used: ${record(state, i, costRatioOf(input))}`;
+    const message = `${how}, not used: ${record(state, i, costBoundOf(input))}`;
     const reason = { step: STEP, code: 'HeadroomNotConfident', message };
     return { replicas: null, planReplicas, headroom, confident: false, reason };
   }
-  const message = `${how}; ${record(state, i, costRatioOf(input))}`;
+  const message = `${how}; ${record(state, i, costBoundOf(input))}`;
   const reason = { step: STEP, code: 'HeadroomConfident', message, replicas: planReplicas };
   return { replicas: planReplicas, planReplicas, headroom, confident: true, reason };
 }

@@ -214,6 +214,6 @@ describe('prediction.costRatio in decide', { timeout: 120_000 }, () => {
     expect(planned(last)).toBe(true);
     expect(last.decision.desiredReplicas).toBeGreaterThanOrEqual(10);
     const reason = last.decision.reasons.find((r) => r.code === 'HeadroomConfident');
-    expect(reason?.message).toMatch(/\(at most 2\.00× allowed\)$/);
+    expect(reason?.message).toMatch(/\(at most 1\.94× allowed\)$/);
   });
 });
