@@ -125,6 +125,29 @@ function underRects(b: Buckets, f: Frame): string {
   return out.join('');
 }
 
+/**
+ * A strip along the foot of the plot where prediction set the count: one mark per bucket, as
+ * opaque as the share of the bucket's steps it was in charge.
+ */
+function predictedStrip(predicted: Uint8Array, b: Buckets, f: Frame): string {
+  const ones = new Float64Array(b.count);
+  for (let k = 0; k < predicted.length; k++) {
+    const i = Math.min(b.count - 1, Math.floor(k / b.size));
+    (ones[i] as number) += predicted[k] as number;
+  }
+  const out: string[] = [];
+  const y = num(f.y(0) - 4);
+  for (let i = 0; i < b.count; i++) {
+    const steps = Math.floor((i + 1) * b.size) - Math.floor(i * b.size);
+    const share = (ones[i] as number) / Math.max(1, steps);
+    if (share <= 0) continue;
+    out.push(
+      `<rect x="${num(f.x(i))}" y="${y}" width="${num(Math.max(1, f.x(i + 1) - f.x(i)))}" height="4" fill="#2ca02c" fill-opacity="${(0.3 + 0.7 * share).toFixed(2)}"/>`,
+    );
+  }
+  return `<g class="predicted">${out.join('')}</g>`;
+}
+
 function timeTicks(hours: number): { at: number; label: string }[] {
   const [unit, suffix] = hours > 72 ? [24, ' d'] : hours > 3 ? [1, ' h'] : [1 / 60, ' min'];
   const span = hours / unit;
@@ -161,7 +184,12 @@ function axesAt(frame: Frame, o: { yMax: number; hours: number; height: number }
 
 function chart(
   result: TraceResult,
-  policy: { name: string; supply: Int32Array; color: string },
+  policy: {
+    name: string;
+    supply: Int32Array;
+    color: string;
+    predicted: Uint8Array | null;
+  },
 ): string {
   const b = bucketize(result, policy.supply);
   let yMax = 1;
@@ -184,6 +212,7 @@ function chart(
     `<path class="supply" d="${bandPath(b.sMin, b.sMax, frame)}" fill="${policy.color}" fill-opacity="0.35" stroke="${policy.color}" stroke-width="1.2"/>` +
     `<path class="demand" d="${stepPath(b.demand, frame)}" fill="none" stroke="#222" stroke-width="0.7"/>` +
     underRects(b, frame) +
+    (policy.predicted === null ? '' : predictedStrip(policy.predicted, b, frame)) +
     `</svg></figure>`
   );
 }
@@ -245,7 +274,7 @@ const cell = (v: number | null, digits: number): string => (v === null ? '—' :
 
 function scoreRow(r: PolicyRecord): string {
   if (!r.ok)
-    return `<tr><th>${esc(r.policy)}</th><td colspan="10" class="error">${esc(r.error)}</td></tr>`;
+    return `<tr><th>${esc(r.policy)}</th><td colspan="11" class="error">${esc(r.error)}</td></tr>`;
   const cells = [
     cell(r.tauU, 1),
     cell(r.thetaU, 2),
@@ -257,12 +286,13 @@ function scoreRow(r: PolicyRecord): string {
     cell(r.replicaHours, 1),
     cell(r.oracleRatio, 2),
     cell(r.actionsPerHour, 1),
+    cell(r.predictedShare, 1),
   ];
   return `<tr><th>${esc(r.policy)}</th>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 const scoreHead =
-  '<tr><th>policy</th><th title="share of steps under-provisioned">τU %</th><th title="mean relative under-provisioning">θU %</th><th title="share of steps over-provisioned">τO %</th><th title="mean relative over-provisioning">θO %</th><th title="instability (SPEC RG)">υ %</th><th>SLO-violating min</th><th>requests over capacity</th><th>replica-hours</th><th>× oracle</th><th>actions / h</th></tr>';
+  '<tr><th>policy</th><th title="share of steps under-provisioned">τU %</th><th title="mean relative under-provisioning">θU %</th><th title="share of steps over-provisioned">τO %</th><th title="mean relative over-provisioning">θO %</th><th title="instability (SPEC RG)">υ %</th><th>SLO-violating min</th><th>requests over capacity</th><th>replica-hours</th><th>× oracle</th><th>actions / h</th><th title="share of steps where prediction set the count (— without prediction)">prediction %</th></tr>';
 
 function traceSection(
   result: TraceResult,
@@ -276,6 +306,7 @@ function traceSection(
             name: p.name,
             supply: p.record.supply,
             color: colors.get(p.name) ?? '#000',
+            predicted: p.predicted,
           })
         : '',
     )
@@ -284,7 +315,7 @@ function traceSection(
   return (
     `<section class="trace" id="${esc(record.name)}"><h2>${esc(record.name)}</h2><p class="meta">${esc(meta)} · source ${esc(record.source)}</p>` +
     `<table class="scores">${scoreHead}${record.results.map(scoreRow).join('')}</table>` +
-    `<p class="legend"><span class="key req"></span>required replicas <span class="key dem"></span>demand at the SLO line <span class="key sup"></span>ready replicas (band: min–max per bucket) <span class="key und"></span>under-provisioned</p>` +
+    `<p class="legend"><span class="key req"></span>required replicas <span class="key dem"></span>demand at the SLO line <span class="key sup"></span>ready replicas (band: min–max per bucket) <span class="key und"></span>under-provisioned <span class="key pred"></span>prediction set the count</p>` +
     peakChart(result, colors) +
     `<div class="charts">${charts}</div></section>`
   );
@@ -325,7 +356,7 @@ table.scores{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:8
 .meta,.note,.params{color:#555;font-size:13px}figure{margin:4px 0}figcaption{font-size:13px;font-weight:600}
 svg.chart{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#555}
 .swatch,.key{display:inline-block;width:12px;height:12px;margin:0 4px 0 10px;vertical-align:-1px}
-.key.req{background:#bbb}.key.dem{background:#222;height:2px;vertical-align:3px}.key.sup{background:#1f77b4;opacity:.6}.key.und{background:#d62728}
+.key.req{background:#bbb}.key.dem{background:#222;height:2px;vertical-align:3px}.key.sup{background:#1f77b4;opacity:.6}.key.und{background:#d62728}.key.pred{background:#2ca02c;height:4px;vertical-align:3px}
 .legend{font-size:12px;color:#444}`;
 
 export interface HtmlInput {

@@ -3,7 +3,7 @@ import { decide } from '../core/decide.js';
 import { ORACLE, backtest, resolvePolicies } from '../sim/backtest.js';
 import { defaultSimParams } from '../sim/params.js';
 import { parseTraceCsv } from '../sim/trace.js';
-import { buildReport, median } from './backtest-json.js';
+import { buildReport, median, predictedShare } from './backtest-json.js';
 import { renderHtml } from './backtest-html.js';
 import { reportText } from './backtest-table.js';
 
@@ -48,6 +48,16 @@ const report = buildReport({
   generatedAt: '2024-01-01T00:00:00.000Z',
 });
 
+describe('predictedShare', () => {
+  it.each([
+    [null, null],
+    [new Uint8Array(0), null],
+    [Uint8Array.from([0, 0, 0, 0]), 0],
+    [Uint8Array.from([0, 1, 1, 0]), 50],
+    [Uint8Array.from([1, 1, 1, 1]), 100],
+  ])('%j ⇒ %j', (flags, expected) => expect(predictedShare(flags)).toBe(expected));
+});
+
 describe('buildReport', () => {
   it('records every policy on every trace with the scores and the parameters', () => {
     expect(report.version).toBe(1);
@@ -56,6 +66,10 @@ describe('buildReport', () => {
       ['spike', 40, ['oracle', 'hpa', 'static-peak']],
       ['ramp', 40, ['oracle', 'hpa', 'static-peak']],
     ]);
+    // none of these has prediction
+    for (const t of report.traces) {
+      for (const r of t.results) expect(r.ok && r.predictedShare).toBeNull();
+    }
   });
 
   it('summarizes each policy by its medians across traces', () => {
@@ -82,5 +96,38 @@ describe('reportText and renderHtml', () => {
     expect(html.match(/<svg class="chart"/g)).toHaveLength(6);
     expect(html.match(/<svg class="peak-chart"/g)).toHaveLength(2);
     expect(html).toContain('startup 60 s');
+  });
+});
+
+describe('where prediction set the count, in the report', () => {
+  // Three hours of a steady 600 req/min with a small ripple: the planner takes charge.
+  const steady = parseTraceCsv(
+    Array.from({ length: 180 }, (_, i) => `${i * 60},${600 + (i % 3) * 6}`).join('\n'),
+    { name: 'steady' },
+  );
+  const withTide = resolvePolicies(['hpa', 'tide'], params);
+  const runs = [backtest({ trace: steady, params, policies: withTide, decide })];
+  const tideReport = buildReport({
+    results: runs.map((result) => ({ result, source: 'steady.csv' })),
+    params,
+    policies: withTide.map((p) => p.name),
+    generatedAt: '2024-01-01T00:00:00.000Z',
+  });
+
+  it('gives tide a share between 0 and 100 and hpa none', () => {
+    const [hpa, tide] = tideReport.traces[0]!.results;
+    expect(hpa?.ok && hpa.predictedShare).toBeNull();
+    const share = tide?.ok === true ? tide.predictedShare : null;
+    expect(share).toBeGreaterThan(50);
+    expect(share).toBeLessThan(100); // not while it was still learning
+  });
+
+  it('shows the share in the tables and a strip under the tide chart only', () => {
+    expect(reportText(tideReport)).toMatch(/pred %/);
+    const html = renderHtml({ report: tideReport, results: runs });
+    expect(html).toContain('prediction %');
+    const charts = html.split('<svg class="chart"').slice(1);
+    const strips = charts.map((c) => c.includes('<g class="predicted">'));
+    expect(strips).toEqual([false, true]); // hpa, tide
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The backtest report as one JSON document (`tide-report/report.json`, `tide backtest --json`).
- * The schema is documented in docs/backtest-report.md; `version` changes when it does.
+ * The schema is documented in docs/backtest-report.md; `version` changes when a field changes
+ * meaning or goes away (fields may be added within a version).
  *
  * @module
  */
@@ -11,8 +12,21 @@ import type { Scores } from '../sim/scores.js';
 export const REPORT_VERSION = 1;
 
 export type PolicyRecord =
-  | ({ readonly policy: string; readonly ok: true } & Scores)
+  | ({
+      readonly policy: string;
+      readonly ok: true;
+      /** 100 × share of steps where prediction set the count; null without prediction. */
+      readonly predictedShare: number | null;
+    } & Scores)
   | { readonly policy: string; readonly ok: false; readonly error: string };
+
+/** 100 × the share of ones; null without the array (a policy without prediction). */
+export function predictedShare(predicted: Uint8Array | null): number | null {
+  if (predicted === null || predicted.length === 0) return null;
+  let ones = 0;
+  for (const v of predicted) ones += v;
+  return (100 * ones) / predicted.length;
+}
 
 export interface TraceRecord {
   readonly name: string;
@@ -53,7 +67,12 @@ export interface BacktestReport {
 
 function policyRecord(result: PolicyResult): PolicyRecord {
   if (!result.ok) return { policy: result.name, ok: false, error: result.error };
-  return { policy: result.name, ok: true, ...result.scores };
+  return {
+    policy: result.name,
+    ok: true,
+    predictedShare: predictedShare(result.predicted),
+    ...result.scores,
+  };
 }
 
 export function median(values: readonly number[]): number | null {

@@ -34,6 +34,7 @@ const columns: readonly Column[] = [
   { title: 'replica-h', cell: (r) => f1(r.replicaHours) },
   { title: '×oracle', cell: (r) => f2(r.oracleRatio) },
   { title: 'actions/h', cell: (r) => f1(r.actionsPerHour) },
+  { title: 'pred %', cell: (r) => (r.predictedShare === null ? '—' : f1(r.predictedShare)) },
 ];
 
 function grid(head: readonly string[], rows: readonly (readonly string[])[]): string {

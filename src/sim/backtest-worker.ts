@@ -1,6 +1,7 @@
 /**
  * A worker thread for `backtestParallel`: replays one (trace, policy) job at a time through the
- * engine's `decide` and posts the record back (its arrays transferred, not copied).
+ * engine's `decide` and posts the record back (its arrays transferred, not copied), with where
+ * prediction set the count.
  *
  * @module
  */
@@ -30,7 +31,12 @@ port.on('message', (job: WorkerJob) => {
   const message: WorkerMessage = { id: job.id, type: 'done', run };
   const transfer =
     'record' in run
-      ? [run.record.supply.buffer, run.record.allocated.buffer, run.record.asked.buffer]
+      ? [
+          run.record.supply.buffer,
+          run.record.allocated.buffer,
+          run.record.asked.buffer,
+          ...(run.predicted === null ? [] : [run.predicted.buffer]),
+        ]
       : [];
   port.postMessage(message, transfer as ArrayBuffer[]);
 });

@@ -5,6 +5,7 @@ import { ORACLE, backtest, resolvePolicies } from './backtest.js';
 import { baselineNames } from './baselines.js';
 import { defaultSimParams } from './params.js';
 import { resolveTrace } from './trace-files.js';
+import { parseTraceCsv } from './trace.js';
 
 const params = defaultSimParams();
 
@@ -52,5 +53,45 @@ describe('backtest on bundled traces through the real decide', () => {
     const error = result.policies[0]?.ok === false ? result.policies[0].error : '';
     expect(error).toContain('backtesting memory: the engine never reached a valid decision');
     expect(error).toContain('the backtest models cpu only');
+  });
+});
+
+describe('where prediction set the count', () => {
+  // Three hours of a steady 600 req/min with a small ripple: the headroom planner earns its
+  // confidence after its first scored plans and then runs near the SLO line.
+  const steady = parseTraceCsv(
+    Array.from({ length: 180 }, (_, i) => `${i * 60},${600 + (i % 3) * 6}`).join('\n'),
+    { name: 'steady' },
+  );
+  const result = backtest({
+    trace: steady,
+    params,
+    policies: resolvePolicies([ORACLE, 'hpa', 'tide'], params),
+    decide,
+  });
+  const by = (name: string) => {
+    const p = result.policies.find((x) => x.name === name);
+    if (p?.ok !== true) throw new Error(`${name} failed`);
+    return p;
+  };
+
+  it('is null for the oracle and for a policy without prediction', () => {
+    expect(by(ORACLE).predicted).toBeNull();
+    expect(by('hpa').predicted).toBeNull();
+  });
+
+  it('for tide: one flag per step, none while the planner is still learning, then in charge', () => {
+    const predicted = by('tide').predicted!;
+    expect(predicted).toHaveLength(result.model.steps);
+    // The planner needs 120 scored plans (30 min of 15 s readings) before it may act.
+    expect(predicted.subarray(0, 120).every((v) => v === 0)).toBe(true);
+    const share = predicted.reduce((a, v) => a + v, 0) / predicted.length;
+    expect(share).toBeGreaterThan(0.5);
+    // where it was in charge, tide asked for fewer replicas than the HPA baseline did
+    const tide = by('tide').record.asked;
+    const hpa = by('hpa').record.asked;
+    const last = predicted.length - 1;
+    expect(predicted[last]).toBe(1);
+    expect(tide[last]!).toBeLessThan(hpa[last]!);
   });
 });

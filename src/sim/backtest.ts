@@ -26,6 +26,8 @@ export type PolicyResult =
       readonly ok: true;
       readonly scores: Scores;
       readonly record: ReplayRecord;
+      /** 1 at the steps where prediction set the count; null for a policy without prediction. */
+      readonly predicted: Uint8Array | null;
     }
   | { readonly name: string; readonly ok: false; readonly error: string };
 
@@ -95,8 +97,13 @@ export function prepareTrace(trace: Trace, params: SimParams, startMs?: number):
   return { trace, params, model, startMs: start, oracleRecord, oracleScores };
 }
 
-/** One policy's replay: its record, or why it could not be scored. */
-export type PolicyRun = { readonly record: ReplayRecord } | { readonly error: string };
+/**
+ * One policy's replay: its record and where prediction set the count (null without prediction),
+ * or why it could not be scored.
+ */
+export type PolicyRun =
+  | { readonly record: ReplayRecord; readonly predicted: Uint8Array | null }
+  | { readonly error: string };
 
 /** Replays one spec through `decide` on a prepared trace. */
 export function replayPolicy(options: {
@@ -124,7 +131,7 @@ export function replayPolicy(options: {
     });
     const problem = controller.problem?.() ?? null;
     if (problem !== null) return { error: `backtesting ${choice.name}: ${problem}` };
-    return { record };
+    return { record, predicted: controller.predicted?.() ?? null };
   } catch (error) {
     return { error: `backtesting ${choice.name}: ${errorText(error)}` };
   }
@@ -146,6 +153,7 @@ export function scoreTrace(
         ok: true,
         scores: { ...oracleScores, oracleRatio: 1 },
         record: oracleRecord,
+        predicted: null,
       };
     }
     if ('error' in run) return { name: choice.name, ok: false, error: run.error };
@@ -153,7 +161,7 @@ export function scoreTrace(
       stepSeconds: params.stepSeconds,
       oracleReplicaHours,
     });
-    return { name: choice.name, ok: true, scores, record: run.record };
+    return { name: choice.name, ok: true, scores, record: run.record, predicted: run.predicted };
   });
   const { trace, startMs } = prepared;
   return { trace, model, params, startMs, oracleReplicaHours, policies: results };

@@ -195,6 +195,12 @@ export interface PolicyControllerOptions {
   readonly initialReplicas: number;
 }
 
+/** Reason codes by which the prediction step set a tick's proposal (steps/prediction.ts). */
+const PREDICTION_ACTED: ReadonlySet<string> = new Set(['HeadroomPlan', 'PredictionRaised']);
+
+const predictionActed = (reasons: DecideResult['reasons']): boolean =>
+  (reasons ?? []).some((r) => PREDICTION_ACTED.has(r.code));
+
 /**
  * Runs a ScalerSpec through `decide` with the Observation production would see. A policy whose
  * every decision was invalid (the engine never could decide: an unavailable policy, a metric it
@@ -205,6 +211,8 @@ export function policyController(options: PolicyControllerOptions): Controller {
   const rateScale = REPLICA_CAPACITY_RPS / model.capacity;
   const pairs = new Map<number, PodPair>();
   let state = initialState();
+  // Where prediction set the proposal, step by step (none to keep with prediction off).
+  const predicted = spec.prediction.mode === 'off' ? null : new Uint8Array(model.steps);
   let anyValid = false;
   let firstProblem: string | null = null;
   let last: { readonly pods: PodInfo[]; readonly lastId: number; readonly ready: number } | null =
@@ -256,6 +264,7 @@ export function policyController(options: PolicyControllerOptions): Controller {
       };
       const decision = decide(spec, observation, state, context.nowMs);
       state = decision.state;
+      if (predicted !== null && predictionActed(decision.reasons)) predicted[context.step] = 1;
       if (decision.valid === false) {
         firstProblem ??= invalidReason(decision.reasons);
       } else anyValid = true;
@@ -265,5 +274,6 @@ export function policyController(options: PolicyControllerOptions): Controller {
       anyValid
         ? null
         : `the engine never reached a valid decision: ${firstProblem ?? 'no reason given'}`,
+    predicted: () => predicted,
   };
 }

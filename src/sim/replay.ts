@@ -52,6 +52,11 @@ export interface Controller {
   ask(context: StepContext): number;
   /** After a replay: why its record should not be scored (null or absent = fine). */
   problem?(): string | null;
+  /**
+   * After a replay: 1 at each step where prediction set the proposal, 0 elsewhere; null or absent
+   * for a controller without prediction.
+   */
+  predicted?(): Uint8Array | null;
 }
 
 export interface ReplayRecord {
