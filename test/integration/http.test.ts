@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createHttpSource, httpSchema } from '../../src/sources/http.js';
-import { deps } from './env.js';
+import { badPassword, deps } from './env.js';
 
 // There is no Debian package for "a JSON endpoint": the server is a real HTTP server on loopback
 // that checks basic credentials like any service would.
@@ -44,10 +44,7 @@ runSourceContract({
     value = n;
     return Promise.resolve();
   },
-  badCredentials: {
-    secret: 'wrong-s3cret-Xq9',
-    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-  },
+  badCredentials: badPassword((endpoint, password) => make(endpoint, { password })),
   badQuery: {
     query: 'data.items[3].value',
     create: (endpoint) => make(endpoint, { valuePath: 'data.items[3].value' }),

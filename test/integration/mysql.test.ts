@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createMysqlSource, mysqlSchema } from '../../src/sources/mysql.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 const server = serverFromEnv('TIDE_TEST_MARIADB');
 let admin: mysql.Connection;
@@ -39,10 +39,7 @@ runSourceContract({
     await admin.query('DELETE FROM items');
     for (let i = 0; i < n; i++) await admin.query('INSERT INTO items VALUES (?)', [i]);
   },
-  badCredentials: {
-    secret: 'wrong-s3cret-Xq9',
-    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-  },
+  badCredentials: badPassword((endpoint, password) => make(endpoint, { password })),
   badQuery: {
     query: 'SELECT count(*) FROM no_such_table',
     create: (endpoint) => make(endpoint, { query: 'SELECT count(*) FROM no_such_table' }),

@@ -2,7 +2,7 @@ import { AckPolicy, connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createNatsSource, natsSchema } from '../../src/sources/nats.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 const server = serverFromEnv('TIDE_TEST_NATS');
 const stream = 'TIDE_JOBS';
@@ -46,10 +46,7 @@ runSourceContract({
     for (let i = 0; i < n; i++)
       await js.publish('tide.jobs.new', new TextEncoder().encode(`job ${i}`));
   },
-  badCredentials: {
-    secret: 'wrong-s3cret-Xq9',
-    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-  },
+  badCredentials: badPassword((endpoint, password) => make(endpoint, { password })),
   badQuery: {
     query: 'no-such-consumer',
     create: (endpoint) => make(endpoint, { consumer: 'no-such-consumer' }),

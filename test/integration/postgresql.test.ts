@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createPostgresqlSource, postgresqlSchema } from '../../src/sources/postgresql.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 const server = serverFromEnv('TIDE_TEST_POSTGRESQL');
 const admin = new pg.Client({
@@ -39,10 +39,7 @@ runSourceContract({
     await admin.query('DELETE FROM items');
     await admin.query('INSERT INTO items SELECT generate_series(1, $1)', [n]);
   },
-  badCredentials: {
-    secret: 'wrong-s3cret-Xq9',
-    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-  },
+  badCredentials: badPassword((endpoint, password) => make(endpoint, { password })),
   badQuery: {
     query: 'SELECT count(*) FROM no_such_table',
     create: (endpoint) => make(endpoint, { query: 'SELECT count(*) FROM no_such_table' }),

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createPrometheusSource, prometheusSchema } from '../../src/sources/prometheus.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 // Prometheus scrapes this exporter every second (scripts/services/prometheus.sh).
 const exporterPort = Number(process.env.TIDE_PROMETHEUS_EXPORTER_PORT ?? '19101');
@@ -50,10 +50,7 @@ runSourceContract({
   server,
   create: (endpoint, { timeoutMs }) => make(endpoint, { timeoutMs }),
   setValue,
-  badCredentials: {
-    secret: 'wrong-s3cret-Xq9',
-    create: (endpoint) => make(endpoint, { password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-  },
+  badCredentials: badPassword((endpoint, password) => make(endpoint, { password })),
   badQuery: {
     query: 'sum(rate(tide_test_value[1m]',
     create: (endpoint) => make(endpoint, { query: 'sum(rate(tide_test_value[1m]' }),

@@ -2,7 +2,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createRabbitmqSource, rabbitmqSchema } from '../../src/sources/rabbitmq.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 // scripts/services/rabbitmq.sh: AMQP on this address, the management API on the next port.
 const broker = serverFromEnv('TIDE_TEST_RABBITMQ');
@@ -80,11 +80,7 @@ for (const c of cases) {
       await fill(n);
       await c.settle(n);
     },
-    badCredentials: {
-      secret: 'wrong-s3cret-Xq9',
-      create: (endpoint) =>
-        make(endpoint, { ...c.config, password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-    },
+    badCredentials: badPassword((endpoint, password) => make(endpoint, { ...c.config, password })),
     badQuery: {
       query: 'no-such-queue',
       create: (endpoint) => make(endpoint, { ...c.config, queue: 'no-such-queue' }),

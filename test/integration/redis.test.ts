@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createRedisSource, redisSchema } from '../../src/sources/redis.js';
-import { deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv } from './env.js';
 
 const server = serverFromEnv('TIDE_TEST_REDIS');
 const admin = new Redis({ host: server.host, port: server.port, password: 'tide-test-password' });
@@ -19,11 +19,8 @@ const make = (endpoint: Endpoint, config: Record<string, unknown>) =>
     deps(),
   );
 
-const badCredentials = (config: Record<string, unknown>) => ({
-  secret: 'wrong-s3cret-Xq9',
-  create: (endpoint: Endpoint) =>
-    make(endpoint, { ...config, password: { fromEnv: 'TIDE_TEST_WRONG_SECRET' } }),
-});
+const badCredentials = (config: Record<string, unknown>) =>
+  badPassword((endpoint, password) => make(endpoint, { ...config, password }));
 
 const list = { key: 'tide:jobs' };
 runSourceContract({
