@@ -6,14 +6,17 @@
  *
  * | name | spec |
  * |---|---|
- * | `hpa` | CPU Utilization 70 %, upstream behavior defaults (tolerance 0.1, 300 s scale-down window, up max(+100 %, +4 pods) per 15 s), min 1, max 1000 |
+ * | `hpa` | CPU Utilization 70 %, upstream behavior defaults (tolerance 0.1, 300 s scale-down window, up max(+100 %, +4 pods) per 15 s), min 1, max `ceilingReplicas` |
  * | `hpa-fast` | the same with a 0 s scale-down window |
  * | `target-tracking` | `policy: target-tracking` on CPU 70 % (alarm-based, see core/policy/target-tracking.ts) |
  * | `kpa` | `policy: kpa`, Knative defaults on request concurrency (target 100 per replica × 70 %; a replica holds 100 in flight at full capacity), min 0 |
- * | `keda` | a request-rate trigger (AverageValue 70 req/s = 70 % of a replica) with KEDA defaults: min 0, max 100, activation 0, cooldown 300 s |
+ * | `keda` | a request-rate trigger (AverageValue 70 req/s = 70 % of a replica) with KEDA defaults (min 0, activation 0, cooldown 300 s) but max `ceilingReplicas` (KEDA's default of 100 would cap a trace scaled above it) |
  * | `static-peak` | min = max = peakReplicas |
  * | `naive-predictive` | `hpa` plus a trigger on the required replicas one day earlier at t + startup + one step |
- * | `tide` | the spec a new user gets by default (`{}`) |
+ * | `tide` | the spec a new user gets by default (`{}`), with max `ceilingReplicas` (the default 100 would cap a trace scaled above it) |
+ *
+ * `ceilingReplicas` = max(1000, 2 × peakReplicas): far above what the simulated service needs, so a
+ * comparison is never decided by a cap.
  *
  * @module
  */
@@ -55,6 +58,10 @@ function timing(ctx: BaselineContext): ScalerSpecInput {
   };
 }
 
+/** The upper bound of every baseline that scales: one the simulated service never needs. */
+export const ceilingReplicas = (ctx: BaselineContext): number =>
+  Math.max(1000, 2 * ctx.params.peakReplicas);
+
 /** The other systems' baselines have no prediction. */
 const common = (ctx: BaselineContext): ScalerSpecInput => ({
   ...timing(ctx),
@@ -62,7 +69,12 @@ const common = (ctx: BaselineContext): ScalerSpecInput => ({
 });
 
 const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = {
-  hpa: (ctx) => ({ ...common(ctx), minReplicas: 1, maxReplicas: 1000, triggers: [cpu70] }),
+  hpa: (ctx) => ({
+    ...common(ctx),
+    minReplicas: 1,
+    maxReplicas: ceilingReplicas(ctx),
+    triggers: [cpu70],
+  }),
   'hpa-fast': (ctx) => ({
     ...inputs.hpa(ctx),
     behavior: { scaleDown: { stabilizationWindowSeconds: 0 } },
@@ -72,7 +84,7 @@ const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = 
     ...common(ctx),
     policy: 'kpa',
     minReplicas: 0,
-    maxReplicas: 1000,
+    maxReplicas: ceilingReplicas(ctx),
     triggers: [
       {
         name: 'concurrency',
@@ -85,7 +97,7 @@ const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = 
   keda: (ctx) => ({
     ...common(ctx),
     minReplicas: 0,
-    maxReplicas: 100,
+    maxReplicas: ceilingReplicas(ctx),
     triggers: [
       {
         name: 'requests',
@@ -116,7 +128,7 @@ const inputs: Record<BaselineName, (ctx: BaselineContext) => ScalerSpecInput> = 
       },
     ],
   }),
-  tide: (ctx) => timing(ctx),
+  tide: (ctx) => ({ ...timing(ctx), maxReplicas: ceilingReplicas(ctx) }),
 };
 
 export function isBaselineName(name: string): name is BaselineName {
