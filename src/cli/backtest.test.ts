@@ -110,6 +110,17 @@ describe('tide backtest', () => {
       ok: true,
       replicaHours: 3,
     });
+    expect(run.err.join('')).toContain(
+      "policy mine: maxReplicas 3 is below the 40 replicas each trace's peak needs (--peak-replicas)",
+    );
+  });
+
+  it('says nothing of bounds when the spec can reach the peak', async () => {
+    const spec = join(dir, 'roomy.yaml');
+    writeFileSync(spec, 'name: roomy\nmaxReplicas: 40\n');
+    const run = io();
+    await runBacktest(flags({ json: true, spec: [spec], peakReplicas: '40' }), run.io);
+    expect(run.err).toEqual([]);
   });
 
   it.each([

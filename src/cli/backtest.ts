@@ -228,6 +228,13 @@ export async function runBacktest(flags: BacktestFlags, io: BacktestIo): Promise
       );
     }
   }
+  for (const p of policies) {
+    if (p.spec !== null && p.spec.maxReplicas < params.peakReplicas) {
+      io.stderr.write(
+        `tide: policy ${p.name}: maxReplicas ${p.spec.maxReplicas} is below the ${params.peakReplicas} replicas each trace's peak needs (--peak-replicas), so it will be short at the peaks; raise maxReplicas in its spec to compare scaling alone\n`,
+      );
+    }
+  }
   const estimate = (t: Trace): number =>
     Math.ceil(((t.timestamps.at(-1) ?? 0) + t.intervalSeconds) / params.stepSeconds);
   const total = traces.reduce(
