@@ -47,10 +47,9 @@ import type {
 } from '../model.js';
 import {
   horizonMs as headroomHorizonMs,
-  initialHeadroomState,
-  isHeadroomState,
   observeHeadroom,
   planHeadroom,
+  restoreHeadroomState,
   type HeadroomInput,
   type HeadroomPlan,
 } from '../policy/headroom.js';
@@ -164,8 +163,7 @@ function advancePlanner(
   ps: PredictiveState,
   h: HeadroomInput & { readonly load: number },
 ): { ps: PredictiveState; plan: HeadroomPlan } {
-  const restored = isHeadroomState(ps.headroom) ? ps.headroom : initialHeadroomState();
-  const hs = observeHeadroom(restored, h);
+  const hs = observeHeadroom(restoreHeadroomState(ps.headroom), h);
   return { ps: { ...ps, headroom: hs }, plan: planHeadroom(hs, h) };
 }
 
