@@ -39,7 +39,11 @@ import { decideKpa } from './policy/kpa/decide-kpa.js';
 import { targetTracking } from './policy/target-tracking.js';
 import { hpaEarlyExit } from './steps/bounds.js';
 import { normalize } from './steps/normalize.js';
-import { applyPrediction as applyPredictionStep, windowReadyReplicas } from './steps/prediction.js';
+import {
+  applyPrediction as applyPredictionStep,
+  metricWindowOf,
+  windowReadyReplicas,
+} from './steps/prediction.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 import { applyEventFallback } from './steps/event-fallback.js';
@@ -222,20 +226,19 @@ function applyPrediction(
 ): { replicas: number; downWindowSeconds: number | null } {
   // Mode off holds the proposal and keeps no state (the step says so too): skip counting pods.
   if (draft.spec.prediction.mode === 'off') return { replicas: desired, downWindowSeconds: null };
+  const first = draft.observation.metrics[draft.spec.triggers[0]?.name ?? ''];
   const r = applyPredictionStep({
     spec: draft.spec,
     state: draft.state,
     triggers: draft.triggers,
     counts: {
       readyReplicas:
-        windowReadyReplicas(
-          draft.observation.pods,
-          draft.observation.metrics[draft.spec.triggers[0]?.name ?? ''],
-        ) ?? readyCount(draft.observation),
+        windowReadyReplicas(draft.observation.pods, first) ?? readyCount(draft.observation),
       statusReplicas: draft.observation.statusReplicas ?? draft.current,
     },
     desired,
     now: draft.now,
+    metricWindowSeconds: metricWindowOf(first),
   });
   draft.state = r.state;
   draft.reasons.push(...r.reasons);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../forecast/fixtures.js';
 import {
   headroomOf,
+  horizonMs,
+  metricAgeOf,
   initialHeadroomState,
   isHeadroomState,
   restoreHeadroomState,
@@ -255,6 +257,41 @@ describe('confidence', () => {
     const last = ticks.at(-1)!;
     expect(last.plan.reason.code).toBe('HeadroomNotConfident');
     expect(last.plan.planReplicas).not.toBeNull();
+  });
+});
+
+describe('metric age', () => {
+  it.each([
+    { window: null, age: 45 },
+    { window: 60, age: 45 },
+    { window: 30, age: 45 },
+    { window: 120, age: 75 },
+    { window: 300, age: 165 },
+    { window: Number.NaN, age: 45 },
+    { window: -60, age: 45 },
+    { window: Infinity, age: 45 },
+  ])('samples averaged over $window s show a rise $age s late', ({ window, age }) => {
+    expect(metricAgeOf(window)).toBe(age);
+  });
+
+  it('lengthens the horizon', () => {
+    const timing = { startupSeconds: 60, syncPeriodSeconds: 15 };
+    expect(horizonMs(timing)).toBe(120_000);
+    expect(horizonMs({ ...timing, metricAgeSeconds: metricAgeOf(120) })).toBe(150_000);
+  });
+
+  it('a later metric counts a jump as a rise for more of the readings before it', () => {
+    // A flat 630 that jumps to 900 once: each reading within one horizon before the jump sees
+    // a rise of 270 — 8 readings 15 s apart over 120 s, 10 over 150 s.
+    const jump = (i: number): number => (i >= 120 ? 900 : 630);
+    const seen = (age?: number): number => {
+      const o = { ...base, ...(age === undefined ? {} : { metricAgeSeconds: age }) };
+      return feed(jump, 160, o)
+        .at(-1)!
+        .state.rises.filter((r) => r === 270).length;
+    };
+    expect(seen()).toBe(8);
+    expect(seen(metricAgeOf(120))).toBe(10);
   });
 });
 

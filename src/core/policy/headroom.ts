@@ -6,7 +6,8 @@
  * for whatever the load does before new replicas are ready: wasted while the load is calm, too
  * little in a burst. The planner measures instead, at every reading, how far the load actually
  * rose within the horizon that follows — the start-up time, one sync period and the metric's
- * own age (METRIC_AGE_SECONDS) — and keeps the last two hours of those rises. A plan is
+ * own age (45 s; more for samples averaged over a longer window, `metricAgeOf`) — and keeps the
+ * last two hours of those rises. A plan is
  *   ceil((load + max(q_τ(rises), rise into this reading over the last horizon)) / ceiling)
  * replicas, where `ceiling` is the per-replica load a replica carries within its SLO (e.g. 90 %
  * CPU), not the buffered target: calm periods get a small headroom, volatile ones a large one,
@@ -42,9 +43,25 @@ import type { Reason } from '../model.js';
 /**
  * The age of the newest information in a metric reading, beyond the horizon: a scrape interval
  * (15 s) plus half of a 60 s averaging window. A rise within this long after a reading is one
- * the reading could not show yet.
+ * the reading could not show yet. The least age assumed; `metricAgeOf` gives a longer one where
+ * the samples say they average over a longer window.
  */
 export const METRIC_AGE_SECONDS = 45;
+
+/** The scrape interval the metric age assumes besides half the averaging window. */
+const SCRAPE_SECONDS = 15;
+
+/**
+ * The metric age for samples averaged over `windowSeconds` (null or not a positive number:
+ * unknown): a scrape interval plus half the window, never less than METRIC_AGE_SECONDS. A
+ * reading averaged over 2 minutes shows a rise 75 s late, not 45.
+ */
+export function metricAgeOf(windowSeconds: number | null): number {
+  if (windowSeconds === null || !(windowSeconds > 0) || !Number.isFinite(windowSeconds)) {
+    return METRIC_AGE_SECONDS;
+  }
+  return Math.max(METRIC_AGE_SECONDS, Math.round(SCRAPE_SECONDS + windowSeconds / 2));
+}
 
 /** A plan waiting for its horizon to pass. */
 export interface PendingPlan {
@@ -97,6 +114,8 @@ export interface HeadroomInput {
   readonly now: number;
   readonly startupSeconds: number;
   readonly syncPeriodSeconds: number;
+  /** How late a reading shows the load (`metricAgeOf`); default METRIC_AGE_SECONDS. */
+  readonly metricAgeSeconds?: number;
   /** The buffered (reactive) per-replica target and the SLO ceiling, in the load's units. */
   readonly target: number;
   readonly ceiling: number;
@@ -202,8 +221,10 @@ const perCandidate = (v: unknown): boolean =>
   Array.isArray(v) && v.length === TAUS.length && v.every(finite);
 
 /** The horizon after a reading within which its rise is measured, in ms. */
-export const horizonMs = (i: Pick<HeadroomInput, 'startupSeconds' | 'syncPeriodSeconds'>): number =>
-  (i.startupSeconds + i.syncPeriodSeconds + METRIC_AGE_SECONDS) * 1000;
+export const horizonMs = (
+  i: Pick<HeadroomInput, 'startupSeconds' | 'syncPeriodSeconds' | 'metricAgeSeconds'>,
+): number =>
+  (i.startupSeconds + i.syncPeriodSeconds + (i.metricAgeSeconds ?? METRIC_AGE_SECONDS)) * 1000;
 
 /** Replicas for a load, the ceiling guarded against floating-point noise (2.0000000001 → 2). */
 const replicasFor = (load: number, perReplica: number): number =>

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../decide.js';
 import { DAY_MS, MINUTE_MS, dailySine } from '../forecast/fixtures.js';
-import { initialState, type Decision, type Observation, type ScalerState } from '../model.js';
+import {
+  initialState,
+  type Decision,
+  type MetricReading,
+  type Observation,
+  type ScalerState,
+} from '../model.js';
 import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
-import { predictionLoad } from './prediction.js';
+import { metricWindowOf, predictionLoad } from './prediction.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const load = dailySine(1000, 700); // req/s, 300 … 1700
@@ -130,5 +136,30 @@ describe('predictionLoad', () => {
       error: null,
     };
     expect(predictionLoad(spec, [failed], { readyReplicas: 4, statusReplicas: 4 })).toBeNull();
+  });
+});
+
+describe('metricWindowOf', () => {
+  const sample = (windowSeconds: number) => ({ pod: 'p', timestamp: t0, windowSeconds });
+
+  it('is the longest window the per-pod samples average over', () => {
+    const reading = { status: 'ok', timestamp: t0, podSamples: [sample(60), sample(120)] } as const;
+    expect(metricWindowOf(reading)).toBe(120);
+  });
+
+  it.each([
+    { name: 'an External reading', reading: { status: 'ok', timestamp: t0, valuesMilli: [1] } },
+    {
+      name: 'a failed reading',
+      reading: { status: 'error', error: { code: 'Down', message: 'x', retryable: true } },
+    },
+    { name: 'no reading', reading: undefined },
+    { name: 'no samples', reading: { status: 'ok', timestamp: t0, podSamples: [] } },
+    {
+      name: 'a NaN window',
+      reading: { status: 'ok', timestamp: t0, podSamples: [sample(Number.NaN)] },
+    },
+  ] as const)('is null for $name', ({ reading }) => {
+    expect(metricWindowOf(reading as MetricReading | undefined)).toBeNull();
   });
 });

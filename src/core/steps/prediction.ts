@@ -47,6 +47,7 @@ import type {
 } from '../model.js';
 import {
   horizonMs as headroomHorizonMs,
+  metricAgeOf,
   observeHeadroom,
   planHeadroom,
   restoreHeadroomState,
@@ -70,6 +71,11 @@ export interface PredictionInput {
   /** The proposal after the reactive steps. */
   readonly desired: number;
   readonly now: number;
+  /**
+   * The window the first trigger's per-pod samples average over (`metricWindowOf`); null when
+   * they do not say (External and Object metrics).
+   */
+  readonly metricWindowSeconds?: number | null;
 }
 
 export interface PredictionResult {
@@ -167,14 +173,29 @@ function advancePlanner(
   return { ps: { ...ps, headroom: hs }, plan: planHeadroom(hs, h) };
 }
 
-const timingOf = (
-  spec: ScalerSpec,
-  now: number,
-): { now: number; startupSeconds: number; syncPeriodSeconds: number } => ({
-  now,
-  startupSeconds: spec.startupSeconds,
-  syncPeriodSeconds: spec.syncPeriodSeconds,
+interface Timing {
+  readonly now: number;
+  readonly startupSeconds: number;
+  readonly syncPeriodSeconds: number;
+  readonly metricAgeSeconds: number;
+}
+
+const timingOf = (input: PredictionInput): Timing => ({
+  now: input.now,
+  startupSeconds: input.spec.startupSeconds,
+  syncPeriodSeconds: input.spec.syncPeriodSeconds,
+  metricAgeSeconds: metricAgeOf(input.metricWindowSeconds ?? null),
 });
+
+/** The window the per-pod samples of a reading average over (the longest); null without any. */
+export function metricWindowOf(reading: MetricReading | undefined): number | null {
+  if (reading?.status !== 'ok' || reading.podSamples === undefined) return null;
+  let longest: number | null = null;
+  for (const s of reading.podSamples) {
+    if (Number.isFinite(s.windowSeconds)) longest = Math.max(longest ?? 0, s.windowSeconds);
+  }
+  return longest;
+}
 
 /** The scale-down stabilization window the reactive answer runs with. */
 function scaleDownWindowSeconds(spec: ScalerSpec): number {
@@ -210,7 +231,7 @@ function learnOnly(ps: PredictiveState, sample: Sample): PredictiveState {
 /** Feeds this tick's load to the predictive state and the headroom planner; reads both. */
 function advance(input: PredictionInput): Advanced {
   const { spec } = input;
-  const timing = timingOf(spec, input.now);
+  const timing = timingOf(input);
   const seasonal = runsSeasonal(spec);
   let ps = restoredState(input.state);
   const load = predictionLoad(spec, input.triggers, input.counts);
@@ -227,7 +248,7 @@ function advance(input: PredictionInput): Advanced {
     ...h,
     ceiling: ceilingFor(spec, load.target),
     reactiveWindowSeconds: scaleDownWindowSeconds(spec),
-    expectedRise: expectedRise(ps.forecaster, { now: input.now, ms: headroomHorizonMs(spec) }),
+    expectedRise: expectedRise(ps.forecaster, { now: input.now, ms: headroomHorizonMs(timing) }),
     costRatio: spec.prediction.costRatio,
   });
   return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
@@ -284,7 +305,6 @@ function applyPlan(input: PredictionInput, a: Advanced, planned: number): Predic
   if (floor === null) return null;
   const predicted = a.p?.replicas ?? 0;
   const replicas = Math.max(planned, predicted, floor);
-  const { spec } = input;
   const reason: Reason = {
     step: STEP,
     code: 'HeadroomPlan',
@@ -298,7 +318,7 @@ function applyPlan(input: PredictionInput, a: Advanced, planned: number): Predic
     state: { ...input.state, forecast: a.ps },
     reasons,
     condition: condition('Predicting', true, 'HeadroomConfident', message),
-    downWindowSeconds: Math.round(headroomHorizonMs(spec) / 1000),
+    downWindowSeconds: Math.round(headroomHorizonMs(timingOf(input)) / 1000),
   };
 }
 
