@@ -79,8 +79,9 @@ function compare(report) {
     const h = by.hpa;
     const d = by.tide;
     const ok = d.tauU <= h.tauU + 0.1 && d.replicaHours <= h.replicaHours;
-    const extra = (100 * (d.replicaHours / h.replicaHours - 1)).toFixed(2);
-    const why = `τU ${d.tauU.toFixed(2)} vs ${h.tauU.toFixed(2)} %, replica-hours ${extra > 0 ? '+' : ''}${extra} %`;
+    const extra = 100 * (d.replicaHours / h.replicaHours - 1);
+    const sign = extra > 0 ? '+' : '';
+    const why = `τU ${d.tauU.toFixed(2)} vs ${h.tauU.toFixed(2)} %, replica-hours ${sign}${extra.toFixed(2)} %`;
     return { name, synthetic: SYNTHETIC.has(name), ok, why };
   });
 }
