@@ -35,20 +35,29 @@ export function historyRange(spec: ScalerSpec, now: number): HistoryRange {
   };
 }
 
-/** Why the first trigger's history is not read, or null when it is. */
-function skipReason(spec: ScalerSpec, sources: ReadonlyMap<string, Source>): string | null {
-  if (spec.prediction.mode === 'off') return 'prediction.mode = off: history not read';
+/** The first trigger's history reader, with its name for messages; or why none is read. */
+type Target =
+  | { readonly name: string; readonly history: NonNullable<Source['history']> }
+  | { readonly skip: string };
+
+function target(spec: ScalerSpec, sources: ReadonlyMap<string, Source>): Target {
+  if (spec.prediction.mode === 'off') return { skip: 'prediction.mode = off: history not read' };
   const trigger = spec.triggers[0];
-  if (trigger === undefined) return 'no trigger: history not read';
+  if (trigger === undefined) return { skip: 'no trigger: history not read' };
   const name = `trigger "${trigger.name}" (${trigger.type})`;
   const external = trigger.metricType === 'External' || trigger.metricType === 'Object';
   if (!external || trigger.target.type !== 'AverageValue') {
-    return `${name}: history not read: only an External or Object trigger with an AverageValue target reports the load the forecaster learns (this one is ${trigger.metricType} with a ${trigger.target.type} target); the forecaster starts empty`;
+    return {
+      skip: `${name}: history not read: only an External or Object trigger with an AverageValue target reports the load the forecaster learns (this one is ${trigger.metricType} with a ${trigger.target.type} target); the forecaster starts empty`,
+    };
   }
-  if (sources.get(trigger.name)?.history === undefined) {
-    return `${name}: history not read: this source cannot answer a range query; the forecaster starts empty`;
+  const source = sources.get(trigger.name);
+  if (source?.history === undefined) {
+    return {
+      skip: `${name}: history not read: this source cannot answer a range query; the forecaster starts empty`,
+    };
   }
-  return null;
+  return { name, history: source.history.bind(source) };
 }
 
 /**
@@ -61,16 +70,12 @@ export async function seedFromHistory(
   clock: Clock,
   signal: AbortSignal,
 ): Promise<SeedResult> {
-  const skip = skipReason(spec, sources);
-  const trigger = spec.triggers[0];
-  const source = trigger === undefined ? undefined : sources.get(trigger.name);
-  if (skip !== null || trigger === undefined || source?.history === undefined) {
-    return { state: initialState(), message: skip ?? 'history not read' };
-  }
-  const name = `trigger "${trigger.name}" (${trigger.type})`;
+  const t = target(spec, sources);
+  if ('skip' in t) return { state: initialState(), message: t.skip };
+  const { name, history } = t;
   const range = historyRange(spec, clock.now());
   try {
-    const samples = await source.history(range, signal);
+    const samples = await history(range, signal);
     const first = samples[0];
     const last = samples.at(-1);
     if (first === undefined || last === undefined) {
