@@ -84,6 +84,8 @@ interface Draft {
   /** This call's own copy of the state (state-copy.ts): steps write its fields in place. */
   state: WorkingState;
   valid: boolean;
+  /** Prediction's proposal at this tick (`Decision.predictedReplicas`); null for none. */
+  predicted: number | null;
 }
 
 // (a) -----------------------------------------------------------------------------------------
@@ -103,6 +105,7 @@ function begin(spec: ScalerSpec, observation: Observation, state: ScalerState, n
     triggers: [],
     state: copyState(state),
     valid: true,
+    predicted: null,
   };
   draft.state.createdAt = state.createdAt ?? now;
   if (state.recommendations === null) {
@@ -241,6 +244,7 @@ function applyPrediction(
     metricWindowSeconds: metricWindowOf(first),
   });
   draft.state = r.state;
+  draft.predicted = r.proposal;
   draft.reasons.push(...r.reasons);
   if (r.condition !== null) draft.conditions = setCondition(draft.conditions, r.condition);
   return { replicas: r.replicas, downWindowSeconds: r.downWindowSeconds };
@@ -275,7 +279,7 @@ function conclude(draft: Draft, desired: number): Decision {
         : `scale from ${draft.current} to ${desired} replicas`,
     replicas: desired,
   });
-  return {
+  const decision: Decision = {
     desiredReplicas: desired,
     valid: draft.valid,
     reasons: draft.reasons,
@@ -283,6 +287,7 @@ function conclude(draft: Draft, desired: number): Decision {
     triggers: draft.triggers,
     state,
   };
+  return draft.predicted === null ? decision : { ...decision, predictedReplicas: draft.predicted };
 }
 
 function concludeEarly(

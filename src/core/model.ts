@@ -249,4 +249,10 @@ export interface Decision {
   readonly conditions: readonly Condition[];
   readonly triggers: readonly TriggerOutcome[];
   readonly state: ScalerState;
+  /**
+   * What prediction asked for at this tick (mode on) or would have asked for (mode
+   * forecastOnly, which never acts); absent when it asked for nothing and the reactive proposal
+   * stood (mode off, or the planner not confident and no seasonal raise).
+   */
+  readonly predictedReplicas?: number;
 }

@@ -14,7 +14,7 @@ const rpsLoad = (i: number): number => 600 + 5 * Math.sin(i);
 const QUEUE_TOTAL = 800;
 
 interface SpecOptions {
-  readonly mode: 'off' | 'on';
+  readonly mode: 'off' | 'forecastOnly' | 'on';
   readonly headroom?: 'learned' | 'target';
   readonly queue?: boolean;
   readonly costRatio?: number;
@@ -109,6 +109,38 @@ describe('the headroom planner in decide', { timeout: 120_000 }, () => {
     const first = learned.findIndex(planned);
     const before = learned.slice(0, first).map((s) => s.decision.desiredReplicas);
     expect(before).toEqual(off.slice(0, first).map((s) => s.decision.desiredReplicas));
+  });
+
+  it('publishes the plan it applies as predictedReplicas, and nothing before', () => {
+    const first = learned.findIndex(planned);
+    for (const s of learned.slice(0, first)) expect(s.decision.predictedReplicas).toBeUndefined();
+    for (const s of learned.slice(first)) {
+      const plan = s.decision.reasons.find((r) => r.code === 'HeadroomPlan');
+      expect(s.decision.predictedReplicas).toBe(plan?.replicas);
+    }
+    expect(off.every((s) => s.decision.predictedReplicas === undefined)).toBe(true);
+  });
+
+  it('forecastOnly publishes what mode on would ask for, and decides as mode off', () => {
+    const only = replay(specFor({ mode: 'forecastOnly' }), rpsOnly);
+    expect(only.map((s) => s.decision.desiredReplicas)).toEqual(
+      off.map((s) => s.decision.desiredReplicas),
+    );
+    // Up to mode on's first plan both saw the same loads: the same plan, published, not applied.
+    const first = learned.findIndex(planned);
+    expect(only[first]!.decision.predictedReplicas).toBe(
+      learned[first]!.decision.predictedReplicas,
+    );
+    expect(only[first]!.decision.desiredReplicas).toBe(off[first]!.decision.desiredReplicas);
+    const message = (s: Step): string =>
+      s.decision.reasons.find((r) => r.code === 'ForecastOnly')?.message ?? '';
+    expect(message(only[first]!)).toContain(
+      `mode on would ask for ${learned[first]!.decision.predictedReplicas}`,
+    );
+    expect(message(only[first - 1]!)).toMatch(/mode on would keep the reactive \d+/);
+    expect(only[first - 1]!.decision.predictedReplicas).toBeUndefined();
+    const predicting = only[first]!.decision.conditions.find((c) => c.type === 'Predicting');
+    expect(predicting?.status).toBe('False');
   });
 
   it("headroom 'target' decides exactly as mode off, and never plans", () => {

@@ -80,6 +80,23 @@ describe('prediction in decide', { timeout: 120_000 }, () => {
     );
   });
 
+  it('publishes the seasonal raise as predictedReplicas, in mode on and forecastOnly', () => {
+    for (const d of off.decisions) expect(d.predictedReplicas).toBeUndefined();
+    const raised = on.decisions.filter((d) => codes(d).includes('PredictionRaised'));
+    expect(raised.length).toBeGreaterThan(0);
+    for (const d of on.decisions) {
+      const r = d.reasons.find((x) => x.code === 'PredictionRaised' || x.code === 'ReactiveHigher');
+      expect(d.predictedReplicas).toBe(r?.replicas);
+    }
+    // forecastOnly on the second day: what mode on would ask for, at least the reactive count.
+    const secondDay = only.decisions.slice(1440 + 10);
+    for (const [i, d] of secondDay.entries()) {
+      expect(d.predictedReplicas).toBeGreaterThanOrEqual(off.decisions[1450 + i]!.desiredReplicas);
+      const said = d.reasons.find((x) => x.code === 'ForecastOnly')?.message;
+      expect(said).toContain(`mode on would ask for ${d.predictedReplicas}`);
+    }
+  });
+
   it('keeps the state plain JSON within 64 KiB', () => {
     const json = JSON.stringify(on.state);
     expect(json.length).toBeLessThanOrEqual(64 * 1024);

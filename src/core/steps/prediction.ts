@@ -10,8 +10,10 @@
  *   it is not confident the reactive proposal stands unchanged: the engine is then the HPA.
  * - `on` with `seasonal: true`: the forecast's upper bound may also raise the count (the max with
  *   the proposal, so it only ever adds capacity early).
- * - `forecastOnly` computes, records and explains the forecast without acting; `off` does nothing
- *   and keeps no forecaster state.
+ * - `forecastOnly` runs all of it and never acts: what mode on would ask for with the same spec
+ *   (the confident plan, or the seasonal raise) is published as the decision's
+ *   `predictedReplicas` and said in a `ForecastOnly` reason; `off` does nothing and keeps no
+ *   forecaster state.
  *
  * The load is the first trigger's demand in its own target's units, so ceil(load / target) is the
  * count the trigger itself would ask for without tolerance. Every trigger reports a per-replica
@@ -89,6 +91,12 @@ export interface PredictionResult {
    * longer configured one (the plan already covers the horizon's highest load); else null.
    */
   readonly downWindowSeconds: number | null;
+  /**
+   * What prediction asks for at this tick (mode on, applied) or would ask for (mode forecastOnly:
+   * what mode on would ask with the same spec and state); null when it asks for nothing — mode
+   * off, or no confident plan and no seasonal raise, so the reactive proposal stands.
+   */
+  readonly proposal: number | null;
 }
 
 /** The replica counts the per-replica figures were taken over. */
@@ -319,6 +327,7 @@ function applyPlan(input: PredictionInput, a: Advanced, planned: number): Predic
     reasons,
     condition: condition('Predicting', true, 'HeadroomConfident', message),
     downWindowSeconds: Math.round(headroomHorizonMs(timingOf(input)) / 1000),
+    proposal: replicas,
   };
 }
 
@@ -328,17 +337,43 @@ const hold = (input: PredictionInput, state: ScalerState, reasons: Reason[]): Pr
   reasons,
   condition: null,
   downWindowSeconds: null,
+  proposal: null,
 });
 
 /** The Predicting condition's reason: the forecast's, else the planner's, else why neither ran. */
 const explanation = (input: PredictionInput, a: Advanced): Reason =>
   a.p?.reason ?? a.plan?.reason ?? noLoad(input);
 
-function forecastOnlyReasons(a: Advanced): Reason[] {
-  const would = a.p?.forecastReplicas ?? null;
-  if (would === null) return [];
-  const message = `mode forecastOnly: prediction would ask for ${would}; not acting`;
-  return [{ step: STEP, code: 'ForecastOnly', message }];
+/**
+ * What mode on would ask for with the same spec: the confident plan (with the seasonal forecast
+ * only where `seasonal` lets it act), else the seasonal raise where `seasonal` is set; null when
+ * mode on would leave the reactive proposal alone.
+ */
+function wouldAsk(input: PredictionInput, a: Advanced): number | null {
+  const asOn: Advanced = input.spec.prediction.seasonal ? a : { ...a, p: null };
+  const planned = a.plan?.replicas ?? null;
+  if (input.spec.prediction.headroom === 'learned' && planned !== null) {
+    const applied = applyPlan(input, asOn, planned);
+    if (applied !== null) return applied.replicas;
+  }
+  const predicted = asOn.p?.replicas ?? null;
+  return predicted === null ? null : Math.max(input.desired, predicted);
+}
+
+function forecastOnly(
+  input: PredictionInput,
+  a: Advanced,
+): { proposal: number | null; reason: Reason } {
+  const proposal = wouldAsk(input, a);
+  const forecast = a.p?.forecastReplicas ?? null;
+  const parts = [
+    proposal === null
+      ? `mode on would keep the reactive ${input.desired}`
+      : `mode on would ask for ${proposal}`,
+    ...(forecast === null ? [] : [`the seasonal forecast asks for ${forecast}`]),
+  ];
+  const message = `mode forecastOnly: ${parts.join('; ')}; not acting`;
+  return { proposal, reason: { step: STEP, code: 'ForecastOnly', message } };
 }
 
 /** The seasonal forecast's part: raise in mode on, explain in forecastOnly. */
@@ -348,13 +383,20 @@ function applySeasonal(input: PredictionInput, a: Advanced): PredictionResult {
   const predicted = on ? (a.p?.replicas ?? null) : null;
   const why = explanation(input, a);
   const predicting = condition('Predicting', predicted !== null, why.code, why.message);
-  if (predicted === null) {
-    const reasons = [...reasonsOf(a), ...(on ? [] : forecastOnlyReasons(a))];
-    return { ...hold(input, state, reasons), condition: predicting };
+  if (!on) {
+    const only = forecastOnly(input, a);
+    const reasons = [...reasonsOf(a), only.reason];
+    return { ...hold(input, state, reasons), condition: predicting, proposal: only.proposal };
   }
+  if (predicted === null) return { ...hold(input, state, reasonsOf(a)), condition: predicting };
   const r = raise(input.desired, predicted);
   const replicas = r.replicas ?? input.desired;
-  return { ...hold(input, state, [...reasonsOf(a), r]), replicas, condition: predicting };
+  return {
+    ...hold(input, state, [...reasonsOf(a), r]),
+    replicas,
+    condition: predicting,
+    proposal: replicas,
+  };
 }
 
 /** Applies prediction to the reactive proposal (see the module comment). */
