@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Prometheus on 127.0.0.1:${TIDE_PROMETHEUS_PORT:-19090}, basic auth (user tide, password
-# tide-test-password), scraping a test exporter on 127.0.0.1:${TIDE_PROMETHEUS_EXPORTER_PORT:-19101}
-# every second. Usage: prometheus.sh [start|stop]; prints host:port.
+# tide-test-password), scraping every second a test exporter on
+# 127.0.0.1:${TIDE_PROMETHEUS_EXPORTER_PORT:-19101} and `tide run --metrics-address` on
+# 127.0.0.1:${TIDE_RUN_METRICS_PORT:-19102}. Usage: prometheus.sh [start|stop]; prints host:port.
 SERVICE=prometheus
 . "$(dirname "$0")/lib.sh"
 PORT="${TIDE_PROMETHEUS_PORT:-19090}"
 EXPORTER_PORT="${TIDE_PROMETHEUS_EXPORTER_PORT:-19101}"
+RUN_METRICS_PORT="${TIDE_RUN_METRICS_PORT:-19102}"
 DIR=$(svc_dir)
 
 if [ "${1:-start}" = stop ]; then stop_service; exit 0; fi
@@ -17,6 +19,8 @@ global: {scrape_interval: 1s, evaluation_interval: 1s}
 scrape_configs:
   - job_name: tide-test
     static_configs: [{targets: ['127.0.0.1:$EXPORTER_PORT']}]
+  - job_name: tide-run
+    static_configs: [{targets: ['127.0.0.1:$RUN_METRICS_PORT']}]
 YAML
   # bcrypt of the test-only password "tide-test-password" (not a secret).
   cat >"$DIR/web.yml" <<'YAML'

@@ -43,6 +43,12 @@ function file(name: string, text: string): string {
 const scalers = (trigger: string) =>
   `scalers:\n  - name: orders\n    minReplicas: 2\n    maxReplicas: 20\n    triggers:\n      - ${trigger}\n`;
 
+/** A dry run of one tick at 3 replicas, reading the test server's queue depth (45) by HTTP. */
+const oneTick = (name: string): string[] => {
+  const trigger = `{name: depth, type: http, url: "http://127.0.0.1:${port}/q", valuePath: queue.depth, target: {type: AverageValue, value: 10}}`;
+  return ['--dry-run', '--ticks', '1', '--replicas', '3', '-c', file(name, scalers(trigger))];
+};
+
 describe('tide run', () => {
   it('exits 2 without --dry-run: targets are not implemented yet', async () => {
     const { err, code } = await tideRun(
@@ -71,16 +77,7 @@ describe('tide run', () => {
   });
 
   it('reads, decides and prints each decision with its reasons in a dry run', async () => {
-    const trigger = `{name: depth, type: http, url: "http://127.0.0.1:${port}/q", valuePath: queue.depth, target: {type: AverageValue, value: 10}}`;
-    const { out, code } = await tideRun(
-      '--dry-run',
-      '--ticks',
-      '1',
-      '--replicas',
-      '3',
-      '-c',
-      file('c.yaml', scalers(trigger)),
-    );
+    const { out, code } = await tideRun(...oneTick('c.yaml'));
     expect(code).toBe(0);
     // 45 / 10 per replica → 5 replicas, from 3 (within the scale-up limit of 3 + 4).
     expect(out).toContain('[orders] (dry run)');
@@ -92,5 +89,35 @@ describe('tide run', () => {
     const { err, code } = await tideRun('--dry-run', '--read-concurrency', '0', '-c', 'x.yaml');
     expect(code).toBe(1);
     expect(err).toContain('--read-concurrency / TIDE_READ_CONCURRENCY = "0"');
+  });
+
+  it('refuses two scalers of the same name', async () => {
+    const one = scalers('{type: redis, host: r, key: k, target: {type: AverageValue, value: 1}}');
+    const two = one.replace(/^scalers:\n/, '');
+    const { err, code } = await tideRun('--dry-run', '-c', file('d.yaml', one + two));
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'scalers[1]: name = "orders": another scaler has it; names must be unique',
+    );
+  });
+
+  it('serves /metrics while it runs and says where', async () => {
+    const { err, code } = await tideRun(...oneTick('e.yaml'), '--metrics-address', '127.0.0.1:0');
+    expect(code).toBe(0);
+    expect(err).toMatch(/serving \/metrics, \/healthz and \/readyz on http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('exits 1 when the metrics address is taken', async () => {
+    const taken = `127.0.0.1:${port}`;
+    const trigger = '{type: redis, host: r, key: k, target: {type: AverageValue, value: 1}}';
+    const { err, code } = await tideRun(
+      '--dry-run',
+      '--metrics-address',
+      taken,
+      '-c',
+      file('f.yaml', scalers(trigger)),
+    );
+    expect(code).toBe(1);
+    expect(err).toContain(`--metrics-address ${taken}: cannot listen: listen EADDRINUSE`);
   });
 });

@@ -3,7 +3,14 @@ import { parseSpec, type ScalerSpec } from '../core/spec.js';
 import { explainDecision } from '../report/explain.js';
 import { systemClock } from '../runtime/clock.js';
 import { closeSources, openSources, runScalerLoop } from '../runtime/local/runner.js';
-import { parseRunOptions, runOptionInfo, type RunOptions } from '../runtime/options.js';
+import {
+  parseListenAddress,
+  parseRunOptions,
+  runOptionInfo,
+  type RunOptions,
+} from '../runtime/options.js';
+import { TideServer } from '../server/http.js';
+import { TideMetrics } from '../server/metrics.js';
 import { validateTriggerConfig } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { readSpecDocuments } from './spec-file.js';
@@ -58,9 +65,51 @@ async function loadSpecs(file: string): Promise<NamedSpec[] | null> {
       for (const issue of checked.issues) process.stderr.write(`${doc.where}: ${issue.message}\n`);
       problems += checked.issues.length;
     });
-    specs.push({ name: result.value.name ?? doc.where, spec: result.value });
+    const name = result.value.name ?? doc.where;
+    if (specs.some((s) => s.name === name)) {
+      process.stderr.write(
+        `${doc.where}: name = "${name}": another scaler has it; names must be unique\n`,
+      );
+      problems += 1;
+      continue;
+    }
+    specs.push({ name, spec: result.value });
   }
   return problems === 0 ? specs : null;
+}
+
+interface Serving {
+  readonly metrics: TideMetrics | null;
+  /** Marks a scaler as having decided (for /readyz). */
+  readonly decided: (name: string) => void;
+  readonly close: () => Promise<void>;
+}
+
+/** Starts the /metrics server when asked for; null (after saying why) when it cannot listen. */
+async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<Serving | null> {
+  const none: Serving = { metrics: null, decided: () => undefined, close: () => Promise.resolve() };
+  const address =
+    options.metricsAddress === undefined ? null : parseListenAddress(options.metricsAddress);
+  if (address === null) return none;
+  const metrics = new TideMetrics();
+  const waiting = new Set(specs.map((s) => s.name));
+  const server = new TideServer({
+    metrics,
+    notReady: () => (waiting.size === 0 ? null : `no decision yet for ${[...waiting].join(', ')}`),
+  });
+  try {
+    const bound = await server.start(address);
+    const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    process.stderr.write(
+      `tide run: serving /metrics, /healthz and /readyz on http://${host}:${bound.port}\n`,
+    );
+  } catch (error) {
+    process.stderr.write(
+      `tide run: --metrics-address ${options.metricsAddress ?? ''}: cannot listen: ${(error as Error).message}\n`,
+    );
+    return null;
+  }
+  return { metrics, decided: (name) => waiting.delete(name), close: () => server.close() };
 }
 
 async function run(options: RunOptions): Promise<number> {
@@ -72,6 +121,8 @@ async function run(options: RunOptions): Promise<number> {
   }
   const specs = await loadSpecs(options.config);
   if (specs === null) return 1;
+  const serving = await serve(options, specs);
+  if (serving === null) return 1;
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
@@ -93,16 +144,25 @@ async function run(options: RunOptions): Promise<number> {
           ticks: options.ticks,
           readHistory: options.history,
           onNote: (message) => process.stderr.write(`[${s.name}] ${message}\n`),
-          onTick: ({ decision, now }) => {
+          onTick: ({ decision, now }, { durationMs }) => {
             const text = explainDecision({ decision, currentReplicas, now });
             process.stdout.write(`[${s.name}] (dry run) ${text}\n`);
+            const durationSeconds = durationMs / 1000;
+            serving.metrics?.record({
+              scaler: s.name,
+              decision,
+              currentReplicas,
+              now,
+              durationSeconds,
+            });
+            serving.decided(s.name);
           },
         });
       }),
     );
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
-    await Promise.all(opened.map(closeSources));
+    await Promise.all([...opened.map(closeSources), serving.close()]);
   }
   return 0;
 }

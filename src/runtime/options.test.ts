@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunOptions, runOptionInfo } from './options.js';
+import { parseListenAddress, parseRunOptions, runOptionInfo } from './options.js';
 
 describe('parseRunOptions', () => {
   it('applies the defaults', () => {
@@ -54,6 +54,16 @@ describe('parseRunOptions', () => {
     [{ config: 'f', replicas: 'many' }, {}, '--replicas / TIDE_REPLICAS = "many"'],
     [{ config: 'f' }, { TIDE_DRY_RUN: 'yes' }, '--dry-run / TIDE_DRY_RUN = "yes"'],
     [{ config: 'f' }, { TIDE_HISTORY: 'maybe' }, '--no-history / TIDE_HISTORY = "maybe"'],
+    [
+      { config: 'f', metricsAddress: 'localhost' },
+      {},
+      '--metrics-address / TIDE_METRICS_ADDRESS = "localhost": expected host:port',
+    ],
+    [
+      { config: 'f' },
+      { TIDE_METRICS_ADDRESS: ':70000' },
+      '--metrics-address / TIDE_METRICS_ADDRESS = ":70000"',
+    ],
   ])('reports %j %j naming the flag and its variable', (flags, env, message) => {
     const result = parseRunOptions(flags, env);
     expect(result.ok).toBe(false);
@@ -62,5 +72,26 @@ describe('parseRunOptions', () => {
 
   it('gives every option a TIDE_ env twin', () => {
     for (const info of runOptionInfo) expect(info.env).toMatch(/^TIDE_[A-Z_]+$/);
+  });
+
+  it('reads the metrics address from its env twin', () => {
+    const result = parseRunOptions({ config: 'f' }, { TIDE_METRICS_ADDRESS: '127.0.0.1:9464' });
+    expect(result.ok && result.value.metricsAddress).toBe('127.0.0.1:9464');
+  });
+});
+
+describe('parseListenAddress', () => {
+  it.each([
+    ['127.0.0.1:9464', { host: '127.0.0.1', port: 9464 }],
+    [':9464', { host: '0.0.0.0', port: 9464 }],
+    ['9464', { host: '0.0.0.0', port: 9464 }],
+    ['[::1]:0', { host: '::1', port: 0 }],
+    ['metrics.local:80', { host: 'metrics.local', port: 80 }],
+    ['localhost', null],
+    ['127.0.0.1:65536', null],
+    ['::1:9464', null],
+    ['', null],
+  ])('%j → %j', (text, want) => {
+    expect(parseListenAddress(text)).toEqual(want);
   });
 });

@@ -74,7 +74,27 @@ export const runOptionInfo: readonly OptionInfo[] = [
       "do not seed the forecaster from the first trigger's last 2 days in the metric source (a Prometheus range query) at start",
     defaultValue: true,
   },
+  {
+    key: 'metricsAddress',
+    flag: '--metrics-address <addr>',
+    env: 'TIDE_METRICS_ADDRESS',
+    description:
+      'serve /metrics, /healthz and /readyz on host:port (e.g. 127.0.0.1:9464; default: no server)',
+  },
 ];
+
+/**
+ * A listen address: `host:port`, `:port` or `port` (all interfaces), an IPv6 host in brackets
+ * (`[::1]:9464`); null when it is none of these or the port is not 0–65535.
+ */
+export function parseListenAddress(text: string): { host: string; port: number } | null {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d+)$|^(\d+)$/.exec(text.trim());
+  if (match === null) return null;
+  const port = Number(match[3] ?? match[4]);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) return null;
+  const host = match[1] ?? match[2] ?? '';
+  return { host: host === '' ? '0.0.0.0' : host, port };
+}
 
 export const runOptionsSchema = z
   .object({
@@ -85,6 +105,12 @@ export const runOptionsSchema = z
     readTimeoutMs: int(1, 600_000).default(30_000),
     ticks: int(1, 1_000_000).optional(),
     history: bool.default(true),
+    metricsAddress: z
+      .string()
+      .refine((v) => parseListenAddress(v) !== null, {
+        message: 'expected host:port, :port or port (e.g. 127.0.0.1:9464), port 0–65535',
+      })
+      .optional(),
   })
   .strict();
 export type RunOptions = z.output<typeof runOptionsSchema>;

@@ -42,7 +42,8 @@ export interface ScalerLoop {
   readonly readTimeoutMs: number;
   /** Stop after this many ticks; undefined = until the signal aborts. */
   readonly ticks?: number | undefined;
-  readonly onTick: (result: TickResult) => void;
+  /** After each tick; `durationMs` is the tick's wall time (read every trigger, decide). */
+  readonly onTick: (result: TickResult, timing: { readonly durationMs: number }) => void;
   /**
    * Read the first trigger's recent history from its metric source before the first tick, to
    * seed the forecaster (runtime/history.ts); default true.
@@ -72,6 +73,7 @@ export async function runScalerLoop(loop: ScalerLoop): Promise<number> {
       );
       if (!slept) break;
     }
+    const began = performance.now();
     const result = await tick({
       spec: loop.spec,
       sources: loop.sources,
@@ -84,7 +86,7 @@ export async function runScalerLoop(loop: ScalerLoop): Promise<number> {
     });
     state = result.decision.state;
     done += 1;
-    loop.onTick(result);
+    loop.onTick(result, { durationMs: performance.now() - began });
   }
   return done;
 }
