@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decide } from '../core/decide.js';
 import { hasOneDay } from '../core/forecast/forecaster.js';
 import { initialState } from '../core/model.js';
 import { isPredictiveState } from '../core/policy/predictive.js';
@@ -25,15 +26,23 @@ const external = {
 const spec = (overrides: Record<string, unknown> = {}) =>
   scalerSpecSchema.parse({ maxReplicas: 50, triggers: [external], ...overrides });
 
-/** A source whose history is `answer` (a rejection when it is an Error); records the ranges. */
-function fakeSource(answer: readonly HistorySample[] | Error): Source & { ranges: HistoryRange[] } {
+/**
+ * A source whose history is `answer` (or what it returns for the range; a rejection when it is
+ * or throws an Error); records the ranges asked for.
+ */
+function fakeSource(
+  answer: readonly HistorySample[] | Error | ((range: HistoryRange) => HistorySample[]),
+): Source & { ranges: HistoryRange[] } {
   const ranges: HistoryRange[] = [];
   return {
     ranges,
     read: () => Promise.reject(new SourceError('NoData', 'not read in this test')),
     history: (range) => {
       ranges.push(range);
-      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      return Promise.resolve().then(() => {
+        if (answer instanceof Error) throw answer;
+        return typeof answer === 'function' ? answer(range) : answer;
+      });
     },
     close: () => Promise.resolve(),
   };
@@ -120,11 +129,14 @@ describe('seedFromHistory', () => {
     expect(result.message).toMatch(/no history in the last 2 days/);
   });
 
-  it('seeds the forecaster from two days of samples, read over the last two days', async () => {
+  it('seeds the forecaster from two days of samples, then catches the planner up on six hours', async () => {
     const end = t0 + 2 * dayMs;
     const source = fakeSource(twoDays(end));
     const result = await seed(spec({ syncPeriodSeconds: 30 }), source);
-    expect(source.ranges).toEqual([{ start: t0, end, stepSeconds: 60 }]);
+    expect(source.ranges).toEqual([
+      { start: t0, end, stepSeconds: 60 },
+      { start: end - 6 * 3_600_000, end, stepSeconds: 30 },
+    ]);
     const forecast = result.state.forecast;
     if (!isPredictiveState(forecast)) throw new Error('no forecast');
     const forecaster = forecast.forecaster;
@@ -132,9 +144,64 @@ describe('seedFromHistory', () => {
     expect(forecaster.history.length).toBeGreaterThanOrEqual(2 * 288 - 1);
     expect(forecaster.history.length).toBeLessThanOrEqual(2 * 288);
     expect(hasOneDay(forecaster)).toBe(true);
-    expect(result.state).toEqual({ ...initialState(), forecast: result.state.forecast });
+    // The planner saw the last six hours (this fake answers every minute: 361 readings, both ends included).
+    expect(forecast.headroom?.resolved).toBeGreaterThan(300);
     expect(result.message).toMatch(
-      /^trigger "rps" \(prometheus\): seeded the forecaster with 2880 points of history from 2024-01-01T00:01:00\.000Z to 2024-01-03T00:00:00\.000Z/,
+      /^trigger "rps" \(prometheus\): seeded the forecaster with 2880 points of history from 2024-01-01T00:01:00\.000Z to 2024-01-03T00:00:00\.000Z \(\d+ buckets\); caught the headroom planner up on 361 readings from 2024-01-02T18:00:00\.000Z to 2024-01-03T00:00:00\.000Z/,
+    );
+  });
+
+  it('plans at the first tick after a restart on a load it had proved itself on', async () => {
+    const end = t0 + 2 * dayMs;
+    const steady = (range: HistoryRange): HistorySample[] => {
+      const step = range.stepSeconds * 1000;
+      const n = Math.floor((range.end - range.start) / step);
+      return Array.from({ length: n }, (_, i) => {
+        const time = range.start + (i + 1) * step;
+        return { time, value: 600 + 5 * Math.sin(time / 15_000) };
+      });
+    };
+    const s = spec({
+      syncPeriodSeconds: 15,
+      startupSeconds: 60,
+      triggers: [{ ...external, target: { type: 'AverageValue', value: 100 } }],
+    });
+    const result = await seed(s, fakeSource(steady));
+    expect(result.message).toMatch(
+      /caught the headroom planner up on 1440 readings .*: confident$/,
+    );
+    const metric = { status: 'ok', timestamp: end, valuesMilli: [600_000] } as const;
+    const decision = decide(
+      s,
+      { currentReplicas: 6, pods: [], metrics: { rps: metric } },
+      result.state,
+      end,
+    );
+    expect(decision.reasons.map((r) => r.code)).toContain('HeadroomPlan');
+    const cold = decide(
+      s,
+      { currentReplicas: 6, pods: [], metrics: { rps: metric } },
+      initialState(),
+      end,
+    );
+    expect(cold.reasons.map((r) => r.code)).not.toContain('HeadroomPlan');
+  });
+
+  it('keeps the forecaster when the recent read fails, and says the planner starts empty', async () => {
+    const samples = twoDays(t0 + 2 * dayMs);
+    let calls = 0;
+    const source = fakeSource((range) => {
+      calls += 1;
+      if (calls > 1) throw new SourceError('Unavailable', 'connect ECONNREFUSED');
+      return samples.filter((p) => p.time >= range.start);
+    });
+    const result = await seed(spec(), source);
+    const forecast = result.state.forecast;
+    if (!isPredictiveState(forecast)) throw new Error('no forecast');
+    expect(hasOneDay(forecast.forecaster)).toBe(true);
+    expect(forecast.headroom).toBeUndefined();
+    expect(result.message).toMatch(
+      /; the headroom planner starts empty: reading the last 6 hours failed: .*ECONNREFUSED/,
     );
   });
 

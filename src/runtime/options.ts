@@ -71,7 +71,7 @@ export const runOptionInfo: readonly OptionInfo[] = [
     flag: '--no-history',
     env: 'TIDE_HISTORY',
     description:
-      "do not seed the forecaster from the first trigger's last 2 days in the metric source (a Prometheus range query) at start",
+      "at start, do not read the first trigger's last 2 days from the metric source (a Prometheus range query) to seed the forecaster, nor its last 6 hours to catch the headroom planner up",
     defaultValue: true,
   },
   {

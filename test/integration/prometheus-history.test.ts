@@ -2,7 +2,8 @@
  * `Source.history` of the Prometheus source against a real Prometheus on 127.0.0.1: two days of
  * two series, one point a minute, are backfilled as TSDB blocks (test/integration/
  * prometheus-tsdb.ts) and read back with a range query; then a scaler restarted at the end of
- * those two days seeds its forecaster from them (runtime/history.ts).
+ * those two days seeds its forecaster from them and catches its headroom planner up on the last
+ * six hours, read again at its sync period (runtime/history.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasOneDay } from '../../src/core/forecast/forecaster.js';
@@ -84,7 +85,7 @@ describe('prometheus history against a real server', () => {
     }
   });
 
-  it('seeds a restarted scaler with two days: the forecaster can predict at once', async () => {
+  it('seeds a restarted scaler with two days and catches its planner up on six hours', async () => {
     const spec = scalerSpecSchema.parse({
       maxReplicas: 50,
       triggers: [
@@ -105,6 +106,12 @@ describe('prometheus history against a real server', () => {
       const forecast = seeded.state.forecast;
       if (!isPredictiveState(forecast)) throw new Error(seeded.message);
       expect(hasOneDay(forecast.forecaster)).toBe(true);
+      // The last six hours again at the 15 s sync period (Prometheus answers each step from
+      // the newest point of the minute): the headroom planner has scored its plans on them.
+      expect(seeded.message).toMatch(
+        /; caught the headroom planner up on 1441 readings from 2024-01-02T18:00:00\.000Z to 2024-01-03T00:00:00\.000Z: (confident|not confident yet)$/,
+      );
+      expect(forecast.headroom?.resolved).toBeGreaterThan(1000);
     } finally {
       await closeSources(sources);
     }

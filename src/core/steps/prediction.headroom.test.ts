@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../decide.js';
 import { initialState, type Decision, type Observation, type ScalerState } from '../model.js';
 import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
+import { warmPrediction } from './prediction.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const SYNC_MS = 15_000;
@@ -141,6 +142,41 @@ describe('the headroom planner in decide', { timeout: 120_000 }, () => {
     expect(only[first - 1]!.decision.predictedReplicas).toBeUndefined();
     const predicting = only[first]!.decision.conditions.find((c) => c.type === 'Predicting');
     expect(predicting?.status).toBe('False');
+  });
+
+  it('warmPrediction on the past loads plans at once, as the scaler that ran through them', () => {
+    const spec = specFor({ mode: 'on' });
+    const first = learned.findIndex(planned);
+    const n = first + 20;
+    const loads = Array.from({ length: n }, (_, i) => ({
+      time: t0 + i * SYNC_MS,
+      value: rpsLoad(i),
+    }));
+    const warm = warmPrediction(spec, initialState(), loads);
+    expect(warm).toMatchObject({ fed: n, confident: true });
+    const at = learned[n]!;
+    const restarted = decide(spec, at.obs, warm.state, at.now);
+    expect(codes(restarted)).toContain('HeadroomPlan');
+    expect(restarted.predictedReplicas).toBe(at.decision.predictedReplicas);
+    // Without the warm-up a restarted scaler is the buffered target again until it has scored
+    // its plans anew.
+    const cold = decide(spec, at.obs, initialState(), at.now);
+    expect(codes(cold)).not.toContain('HeadroomPlan');
+    expect(cold.predictedReplicas).toBeUndefined();
+  });
+
+  it('warmPrediction skips bad and out-of-order samples, and does nothing in mode off', () => {
+    const spec = specFor({ mode: 'on' });
+    const loads = [
+      { time: t0, value: 600 },
+      { time: t0 + SYNC_MS, value: Number.NaN },
+      { time: t0 + 2 * SYNC_MS, value: -5 },
+      { time: t0 - SYNC_MS, value: 600 },
+      { time: t0 + 3 * SYNC_MS, value: 610 },
+    ];
+    expect(warmPrediction(spec, initialState(), loads)).toMatchObject({ fed: 2, confident: false });
+    const off = warmPrediction(specFor({ mode: 'off' }), initialState(), loads);
+    expect(off).toEqual({ state: initialState(), fed: 0, confident: false });
   });
 
   it("headroom 'target' decides exactly as mode off, and never plans", () => {

@@ -236,30 +236,96 @@ function learnOnly(ps: PredictiveState, sample: Sample): PredictiveState {
   return { ...ps, forecaster: observe(ps.forecaster, sample) };
 }
 
+interface Fed {
+  readonly ps: PredictiveState;
+  readonly plan: HeadroomPlan;
+}
+
+/**
+ * Feeds one reading of the load to the forecaster and the headroom planner, as every tick does.
+ * `reactiveReplicas` is what reacting alone asked for (the seasonal self-check's yardstick).
+ */
+function feed(
+  spec: ScalerSpec,
+  ps: PredictiveState,
+  at: { readonly timing: Timing; readonly load: Load; readonly reactiveReplicas: number },
+): Fed {
+  const { timing, load } = at;
+  // The forecaster always learns (its expected climb feeds the planner); its own self-check,
+  // which only judges the forecast's direct raise, runs only where that raise can act.
+  const learned = runsSeasonal(spec)
+    ? observePredictive(ps, { ...timing, ...load, reactiveReplicas: at.reactiveReplicas })
+    : learnOnly(ps, { time: timing.now, value: load.value });
+  return advancePlanner(learned, {
+    ...timing,
+    load: load.value,
+    target: load.target,
+    ceiling: ceilingFor(spec, load.target),
+    reactiveWindowSeconds: scaleDownWindowSeconds(spec),
+    expectedRise: expectedRise(learned.forecaster, {
+      now: timing.now,
+      ms: headroomHorizonMs(timing),
+    }),
+    costRatio: spec.prediction.costRatio,
+  });
+}
+
+interface Load {
+  readonly value: number;
+  readonly target: number;
+}
+
 /** Feeds this tick's load to the predictive state and the headroom planner; reads both. */
 function advance(input: PredictionInput): Advanced {
   const { spec } = input;
   const timing = timingOf(input);
-  const seasonal = runsSeasonal(spec);
-  let ps = restoredState(input.state);
+  const ps = restoredState(input.state);
   const load = predictionLoad(spec, input.triggers, input.counts);
   const read = (state: PredictiveState, target: number): PredictiveProposal | null =>
-    seasonal ? predictive(state, { ...timing, target }) : null;
+    runsSeasonal(spec) ? predictive(state, { ...timing, target }) : null;
   if (load === null) return { ps, p: read(ps, spec.triggers[0]?.target.value ?? 1), plan: null };
-  // The forecaster always learns (its expected climb feeds the planner); its own self-check,
-  // which only judges the forecast's direct raise, runs only where that raise can act.
-  ps = seasonal
-    ? observePredictive(ps, { ...timing, ...load, reactiveReplicas: input.desired })
-    : learnOnly(ps, { time: input.now, value: load.value });
-  const h = { ...timing, load: load.value, target: load.target };
-  const planned = advancePlanner(ps, {
-    ...h,
-    ceiling: ceilingFor(spec, load.target),
-    reactiveWindowSeconds: scaleDownWindowSeconds(spec),
-    expectedRise: expectedRise(ps.forecaster, { now: input.now, ms: headroomHorizonMs(timing) }),
-    costRatio: spec.prediction.costRatio,
-  });
-  return { ps: planned.ps, p: read(planned.ps, load.target), plan: planned.plan };
+  const fed = feed(spec, ps, { timing, load, reactiveReplicas: input.desired });
+  return { ps: fed.ps, p: read(fed.ps, load.target), plan: fed.plan };
+}
+
+/**
+ * Catches prediction up on the recent past, e.g. after a restart: each sample of `recent` (the
+ * first trigger's load, oldest first, one per sync period) is fed to the forecaster and the
+ * headroom planner exactly as a tick feeds it, so the planner's record — a function of the load
+ * and the spec alone — is the one it would hold had the scaler been running. Two differences: the
+ * seasonal self-check (`seasonal: true` only) takes ceil(load / target) for what reacting alone
+ * asked for; and a sample that is not a finite load ≥ 0, or not later than the one before, is
+ * skipped. The forecaster must not have seen these samples already (fit it on older history).
+ * Returns the state, the samples fed, and whether the planner is confident at the end.
+ */
+export function warmPrediction(
+  spec: ScalerSpec,
+  state: ScalerState,
+  recent: readonly Sample[],
+): { state: ScalerState; fed: number; confident: boolean } {
+  const target = spec.triggers[0]?.target.value;
+  if (spec.prediction.mode === 'off' || target === undefined || !(target > 0)) {
+    return { state, fed: 0, confident: false };
+  }
+  let ps = restoredState(state);
+  let plan: HeadroomPlan | null = null;
+  let fed = 0;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const sample of recent) {
+    if (!Number.isFinite(sample.value) || sample.value < 0 || !(sample.time > last)) continue;
+    last = sample.time;
+    const timing: Timing = {
+      now: sample.time,
+      startupSeconds: spec.startupSeconds,
+      syncPeriodSeconds: spec.syncPeriodSeconds,
+      metricAgeSeconds: metricAgeOf(null),
+    };
+    const load = { value: sample.value, target };
+    const reactiveReplicas = Math.ceil(sample.value / target);
+    ({ ps, plan } = feed(spec, ps, { timing, load, reactiveReplicas }));
+    fed += 1;
+  }
+  return { state: { ...state, forecast: ps }, fed, confident: plan?.confident === true };
 }
 
 /**
