@@ -104,7 +104,9 @@ describe('tide run', () => {
   it('serves /metrics while it runs and says where', async () => {
     const { err, code } = await tideRun(...oneTick('e.yaml'), '--metrics-address', '127.0.0.1:0');
     expect(code).toBe(0);
-    expect(err).toMatch(/serving \/metrics, \/healthz and \/readyz on http:\/\/127\.0\.0\.1:\d+/);
+    expect(err).toMatch(
+      /serving the dashboard \(\/\), \/api\/scalers, \/metrics, \/healthz and \/readyz on http:\/\/127\.0\.0\.1:\d+/,
+    );
   });
 
   it('exits 1 when the metrics address is taken', async () => {

@@ -9,6 +9,7 @@ import {
   runOptionInfo,
   type RunOptions,
 } from '../runtime/options.js';
+import { ScalerBoard } from '../server/dashboard.js';
 import { TideServer } from '../server/http.js';
 import { TideMetrics } from '../server/metrics.js';
 import { validateTriggerConfig } from '../sources/registry.js';
@@ -80,6 +81,7 @@ async function loadSpecs(file: string): Promise<NamedSpec[] | null> {
 
 interface Serving {
   readonly metrics: TideMetrics | null;
+  readonly board: ScalerBoard | null;
   /** Marks a scaler as having decided (for /readyz). */
   readonly decided: (name: string) => void;
   readonly close: () => Promise<void>;
@@ -87,21 +89,28 @@ interface Serving {
 
 /** Starts the /metrics server when asked for; null (after saying why) when it cannot listen. */
 async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<Serving | null> {
-  const none: Serving = { metrics: null, decided: () => undefined, close: () => Promise.resolve() };
+  const none: Serving = {
+    metrics: null,
+    board: null,
+    decided: () => undefined,
+    close: () => Promise.resolve(),
+  };
   const address =
     options.metricsAddress === undefined ? null : parseListenAddress(options.metricsAddress);
   if (address === null) return none;
   const metrics = new TideMetrics();
+  const board = new ScalerBoard();
   const waiting = new Set(specs.map((s) => s.name));
   const server = new TideServer({
     metrics,
+    board,
     notReady: () => (waiting.size === 0 ? null : `no decision yet for ${[...waiting].join(', ')}`),
   });
   try {
     const bound = await server.start(address);
     const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
     process.stderr.write(
-      `tide run: serving /metrics, /healthz and /readyz on http://${host}:${bound.port}\n`,
+      `tide run: serving the dashboard (/), /api/scalers, /metrics, /healthz and /readyz on http://${host}:${bound.port}\n`,
     );
   } catch (error) {
     process.stderr.write(
@@ -109,7 +118,12 @@ async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<
     );
     return null;
   }
-  return { metrics, decided: (name) => waiting.delete(name), close: () => server.close() };
+  return {
+    metrics,
+    board,
+    decided: (name) => waiting.delete(name),
+    close: () => server.close(),
+  };
 }
 
 async function run(options: RunOptions): Promise<number> {
@@ -155,6 +169,7 @@ async function run(options: RunOptions): Promise<number> {
               now,
               durationSeconds,
             });
+            serving.board?.record({ scaler: s.name, decision, currentReplicas, now });
             serving.decided(s.name);
           },
         });

@@ -79,7 +79,7 @@ export const runOptionInfo: readonly OptionInfo[] = [
     flag: '--metrics-address <addr>',
     env: 'TIDE_METRICS_ADDRESS',
     description:
-      'serve /metrics, /healthz and /readyz on host:port (e.g. 127.0.0.1:9464; default: no server)',
+      'serve the dashboard (/), /api/scalers, /metrics, /healthz and /readyz on host:port (e.g. 127.0.0.1:9464; default: no server)',
   },
 ];
 

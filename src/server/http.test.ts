@@ -1,11 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../core/decide.js';
-import { initialState } from '../core/model.js';
+import { initialState, type Decision } from '../core/model.js';
 import { scalerSpecSchema } from '../core/spec.js';
+import { ScalerBoard } from './dashboard.js';
 import { TideServer } from './http.js';
 import { TideMetrics } from './metrics.js';
 
 const metrics = new TideMetrics({ processMetrics: false });
+const t0 = Date.UTC(2024, 0, 1);
+
+/** A decision for 400 req/s at 100 per replica: 4 replicas. */
+function fourReplicas(): Decision {
+  const spec = scalerSpecSchema.parse({
+    triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
+    prediction: { mode: 'off' },
+  });
+  const metric = { status: 'ok', timestamp: t0, valuesMilli: [400_000] } as const;
+  const observation = { currentReplicas: 1, pods: [], metrics: { rps: metric } };
+  return decide(spec, observation, initialState(), t0);
+}
 let notReady: string | null = 'no decision yet for web';
 const server = new TideServer({ metrics, notReady: () => notReady });
 let base = '';
@@ -18,18 +31,7 @@ afterAll(() => server.close());
 
 describe('TideServer', () => {
   it('serves the registry on /metrics in the exposition format', async () => {
-    const spec = scalerSpecSchema.parse({
-      triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
-      prediction: { mode: 'off' },
-    });
-    const t0 = Date.UTC(2024, 0, 1);
-    const metric = { status: 'ok', timestamp: t0, valuesMilli: [400_000] } as const;
-    const decision = decide(
-      spec,
-      { currentReplicas: 1, pods: [], metrics: { rps: metric } },
-      initialState(),
-      t0,
-    );
+    const decision = fourReplicas();
     metrics.record({ scaler: 'web', decision, currentReplicas: 1, now: t0, durationSeconds: 0.01 });
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
@@ -60,5 +62,31 @@ describe('TideServer', () => {
     const port = Number(new URL(base).port);
     await expect(other.start({ host: '127.0.0.1', port })).rejects.toThrow(/EADDRINUSE/);
     await other.close();
+  });
+
+  it('serves the dashboard and its JSON when given a board, and lists them on a 404', async () => {
+    const board = new ScalerBoard();
+    const withBoard = new TideServer({ metrics, notReady: () => null, board });
+    const bound = await withBoard.start({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${bound.port}`;
+    try {
+      expect(await (await fetch(`${url}/`)).text()).toContain('No scaler has decided yet.');
+      board.record({ scaler: 'web', decision: fourReplicas(), currentReplicas: 1, now: t0 });
+      const page = await fetch(`${url}/`);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(await page.text()).toContain('desired <b class="desired">4</b>');
+      const api = (await (await fetch(`${url}/api/scalers`)).json()) as {
+        scalers: { name: string; desiredReplicas: number; history: unknown[] }[];
+      };
+      expect(api.scalers.map((v) => [v.name, v.desiredReplicas, v.history.length])).toEqual([
+        ['web', 4, 1],
+      ]);
+      const missing = await fetch(`${url}/nope`);
+      expect(await missing.text()).toContain(': /, /api/scalers, /metrics, /healthz, /readyz');
+      expect((await fetch(`${url}/`, { method: 'HEAD' })).status).toBe(200);
+    } finally {
+      await withBoard.close();
+    }
   });
 });

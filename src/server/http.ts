@@ -1,17 +1,21 @@
 /**
- * Tide's HTTP endpoint: `/metrics` (Prometheus exposition), `/healthz` (the process serves) and
- * `/readyz` (every scaler has decided at least once since start). GET and HEAD only.
+ * Tide's HTTP endpoint: `/metrics` (Prometheus exposition), `/healthz` (the process serves),
+ * `/readyz` (every scaler has decided at least once since start), and with a board the dashboard
+ * (`/`) and its JSON (`/api/scalers`, dashboard.ts). GET and HEAD only.
  *
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderDashboard, type ScalerBoard } from './dashboard.js';
 import type { TideMetrics } from './metrics.js';
 
 export interface ServerOptions {
   readonly metrics: TideMetrics;
   /** Null when ready; else why not, for `/readyz`'s body. */
   readonly notReady: () => string | null;
+  /** The scalers' recent decisions for `/` and `/api/scalers`; without it those are 404. */
+  readonly board?: ScalerBoard;
 }
 
 export class TideServer {
@@ -50,32 +54,62 @@ export class TideServer {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      text(res, 405, `${req.method ?? '?'} not allowed: GET or HEAD\n`, { allow: 'GET, HEAD' });
-      return;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const reply =
+      req.method === 'GET' || req.method === 'HEAD'
+        ? await this.#route(path)
+        : {
+            status: 405,
+            type: PLAIN,
+            body: `${req.method ?? '?'} not allowed: GET or HEAD\n`,
+            headers: { allow: 'GET, HEAD' },
+          };
+    res.writeHead(reply.status, { 'content-type': reply.type, ...reply.headers });
+    res.end(req.method === 'HEAD' ? undefined : reply.body);
+  }
+
+  async #route(path: string): Promise<Reply> {
+    const routes = this.#routes();
+    const route = routes.get(path);
+    if (route !== undefined) return route();
+    const known = [...routes.keys()].join(', ');
+    return { status: 404, type: PLAIN, body: `no such path ${JSON.stringify(path)}: ${known}\n` };
+  }
+
+  #routes(): Map<string, () => Reply | Promise<Reply>> {
+    const { metrics, notReady, board } = this.#options;
+    const routes = new Map<string, () => Reply | Promise<Reply>>();
+    if (board !== undefined) {
+      routes.set('/', () => ({ ...fresh, type: HTML, body: renderDashboard(board.views()) }));
+      routes.set('/api/scalers', () => ({
+        ...fresh,
+        type: 'application/json',
+        body: `${JSON.stringify({ scalers: board.views() })}\n`,
+      }));
     }
-    if (path === '/metrics') {
-      const { contentType, body } = await this.#options.metrics.expose();
-      res.writeHead(200, { 'content-type': contentType });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    if (path === '/healthz') return text(res, 200, 'ok\n');
-    if (path === '/readyz') {
-      const why = this.#options.notReady();
-      return why === null ? text(res, 200, 'ok\n') : text(res, 503, `not ready: ${why}\n`);
-    }
-    text(res, 404, `no such path ${JSON.stringify(path)}: /metrics, /healthz, /readyz\n`);
+    routes.set('/metrics', async () => {
+      const { contentType, body } = await metrics.expose();
+      return { status: 200, type: contentType, body };
+    });
+    routes.set('/healthz', () => ({ status: 200, type: PLAIN, body: 'ok\n' }));
+    routes.set('/readyz', () => {
+      const why = notReady();
+      return why === null
+        ? { status: 200, type: PLAIN, body: 'ok\n' }
+        : { status: 503, type: PLAIN, body: `not ready: ${why}\n` };
+    });
+    return routes;
   }
 }
 
-function text(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  headers: Readonly<Record<string, string>> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
-  res.end(body);
+interface Reply {
+  readonly status: number;
+  readonly type: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+const PLAIN = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+/** The dashboard's pages change at every tick. */
+const fresh = { status: 200, headers: { 'cache-control': 'no-store' } } as const;

@@ -4,12 +4,11 @@
  * playwright-core. The page must load offline without console errors, every chart must have
  * drawn data, and every trace's table must list every policy.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../src/core/decide.js';
 import { type BacktestReport, buildReport } from '../../src/report/backtest-json.js';
@@ -18,8 +17,8 @@ import { ORACLE, backtest, resolvePolicies } from '../../src/sim/backtest.js';
 import { baselineNames } from '../../src/sim/baselines.js';
 import { defaultSimParams } from '../../src/sim/params.js';
 import { resolveTrace } from '../../src/sim/trace-files.js';
+import { launchChromium, openPage } from './chromium.js';
 
-const root = join(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'tide-report-'));
 const traces = ['azure_functions2019_sample500_http_1min', 'mooncake_conversation_3s'];
 let browser: Browser;
@@ -36,7 +35,6 @@ interface ChartInfo {
 let report: BacktestReport;
 
 beforeAll(async () => {
-  execFileSync(join(root, 'scripts/services/chromium.sh'), { stdio: 'inherit' });
   // The report `tide backtest` writes, for two bundled traces and every policy.
   const params = defaultSimParams();
   const policies = resolvePolicies([ORACLE, ...baselineNames], params);
@@ -51,19 +49,7 @@ beforeAll(async () => {
     generatedAt: '2024-01-02T00:00:00.000Z',
   });
   writeFileSync(join(dir, 'index.html'), renderHtml({ report, results }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -72,15 +58,10 @@ afterAll(async () => {
 
 describe('the backtest report in Chromium', () => {
   it('loads offline with no console errors, draws every chart and lists every policy', async () => {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(pathToFileURL(join(dir, 'index.html')).href, { waitUntil: 'load' });
+    const { page, errors, requests } = await openPage(
+      browser,
+      pathToFileURL(join(dir, 'index.html')).href,
+    );
     expect(errors).toEqual([]);
     // Self-contained: the page itself is the only thing loaded.
     expect(requests.filter((u) => !u.endsWith('/index.html'))).toEqual([]);

@@ -49,11 +49,12 @@ beforeAll(async () => {
   });
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let i = 0; i < 100 && !stderr.includes('serving /metrics'); i++) {
+  for (let i = 0; i < 100 && !stderr.includes('serving the dashboard'); i++) {
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (!stderr.includes('serving /metrics')) throw new Error(`tide run did not serve:\n${stderr}`);
+  if (!stderr.includes('serving the dashboard'))
+    throw new Error(`tide run did not serve:\n${stderr}`);
 });
 
 afterAll(async () => {

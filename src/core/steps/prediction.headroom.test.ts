@@ -141,7 +141,8 @@ describe('the headroom planner in decide', { timeout: 120_000 }, () => {
     expect(message(only[first - 1]!)).toMatch(/mode on would keep the reactive \d+/);
     expect(only[first - 1]!.decision.predictedReplicas).toBeUndefined();
     const predicting = only[first]!.decision.conditions.find((c) => c.type === 'Predicting');
-    expect(predicting?.status).toBe('False');
+    expect(predicting).toMatchObject({ status: 'False', reason: 'ForecastOnly' });
+    expect(predicting?.message).toBe(message(only[first]!));
   });
 
   it('warmPrediction on the past loads plans at once, as the scaler that ran through them', () => {

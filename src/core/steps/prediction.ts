@@ -450,9 +450,11 @@ function applySeasonal(input: PredictionInput, a: Advanced): PredictionResult {
   const why = explanation(input, a);
   const predicting = condition('Predicting', predicted !== null, why.code, why.message);
   if (!on) {
+    // Never acting, the condition says what acting would do rather than why the forecast waits.
     const only = forecastOnly(input, a);
     const reasons = [...reasonsOf(a), only.reason];
-    return { ...hold(input, state, reasons), condition: predicting, proposal: only.proposal };
+    const said = condition('Predicting', false, 'ForecastOnly', only.reason.message);
+    return { ...hold(input, state, reasons), condition: said, proposal: only.proposal };
   }
   if (predicted === null) return { ...hold(input, state, reasonsOf(a)), condition: predicting };
   const r = raise(input.desired, predicted);

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../core/decide.js';
+import { initialState, type Decision } from '../core/model.js';
+import { scalerSpecSchema } from '../core/spec.js';
+import { HISTORY_TICKS, ScalerBoard, renderDashboard } from './dashboard.js';
+
+const t0 = Date.UTC(2024, 0, 1);
+
+const spec = scalerSpecSchema.parse({
+  triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
+  prediction: { mode: 'off' },
+});
+
+function decision(total: number | 'error', current = 2): Decision {
+  const rps =
+    total === 'error'
+      ? ({
+          status: 'error',
+          error: { code: 'Unavailable', message: 'connect ECONNREFUSED', retryable: true },
+        } as const)
+      : ({ status: 'ok', timestamp: t0, valuesMilli: [total * 1000] } as const);
+  return decide(spec, { currentReplicas: current, pods: [], metrics: { rps } }, initialState(), t0);
+}
+
+describe('ScalerBoard', () => {
+  it('keeps each scaler’s last decision and its last ticks, sorted by name', () => {
+    const board = new ScalerBoard();
+    for (let i = 0; i < HISTORY_TICKS + 10; i++) {
+      const d = { ...decision(300 + i), ...(i % 2 === 0 ? { predictedReplicas: 7 } : {}) };
+      board.record({ scaler: 'web', decision: d, currentReplicas: 2, now: t0 + i * 15_000 });
+    }
+    board.record({ scaler: 'api', decision: decision(100), currentReplicas: 1, now: t0 });
+    const [api, web] = board.views();
+    expect(api?.name).toBe('api');
+    expect(web?.history).toHaveLength(HISTORY_TICKS);
+    expect(web?.history[0]?.time).toBe(t0 + 10 * 15_000);
+    expect(web?.history.at(-1)).toEqual({
+      time: t0 + (HISTORY_TICKS + 9) * 15_000,
+      desired: web?.desiredReplicas,
+      current: 2,
+      predicted: null,
+    });
+    expect(web?.history.at(-2)?.predicted).toBe(7);
+    expect(web?.triggers[0]?.name).toBe('rps');
+  });
+});
+
+describe('renderDashboard', () => {
+  it('shows each scaler’s counts, chart, triggers, conditions and reasons', () => {
+    const board = new ScalerBoard();
+    board.record({ scaler: 'web', decision: decision(450), currentReplicas: 3, now: t0 });
+    board.record({
+      scaler: 'web',
+      decision: { ...decision(450), predictedReplicas: 4 },
+      currentReplicas: 5,
+      now: t0 + 15_000,
+    });
+    const html = renderDashboard(board.views());
+    expect(html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(html).toContain('data-scaler="web"');
+    expect(html).toMatch(/current <b class="current">5<\/b> · desired <b class="desired">\d+<\/b>/);
+    expect(html).toContain('predicted <b class="predicted">4</b>');
+    // Two ticks of current, of desired, and one of predicted (absent at the first tick).
+    const path = (label: string): string =>
+      new RegExp(`class="series ${label}" d="([^"]*)"`).exec(html)?.[1] ?? '';
+    expect(path('current').match(/[ML]/g)).toEqual(['M', 'L', 'L', 'L']);
+    expect(path('desired').match(/[ML]/g)).toEqual(['M', 'L', 'L', 'L']);
+    expect(path('predicted').match(/[ML]/g)).toEqual(['M', 'L']);
+    expect(html).toContain('<code>Rescale</code>');
+    expect(html).toContain('<td>AbleToScale</td>');
+    expect(html).not.toContain('<script');
+  });
+
+  it('escapes names and messages, and shows a failing trigger’s error', () => {
+    const board = new ScalerBoard();
+    board.record({
+      scaler: '<img src=x onerror=alert(1)>',
+      decision: decision('error'),
+      currentReplicas: 2,
+      now: t0,
+    });
+    const html = renderDashboard(board.views());
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;');
+    expect(html).toContain('Unavailable: connect ECONNREFUSED');
+  });
+
+  it('says so when no scaler has decided yet', () => {
+    expect(renderDashboard([])).toContain('No scaler has decided yet.');
+  });
+});
