@@ -14,14 +14,14 @@ import { metricWindowOf, predictionLoad } from './prediction.js';
 const t0 = Date.UTC(2024, 0, 1);
 const load = dailySine(1000, 700); // req/s, 300 … 1700
 
-const specFor = (mode: 'off' | 'forecastOnly' | 'on'): ScalerSpec =>
+const specFor = (mode: 'off' | 'forecastOnly' | 'on', seasonal = true): ScalerSpec =>
   scalerSpecSchema.parse({
     minReplicas: 1,
     maxReplicas: 50,
     syncPeriodSeconds: 60,
     startupSeconds: 120,
     triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 100 } }],
-    prediction: { mode, seasonal: true, headroom: 'target' },
+    prediction: { mode, seasonal, headroom: 'target' },
   });
 
 const observation = (current: number, rps: number, now: number): Observation => ({
@@ -95,6 +95,20 @@ describe('prediction in decide', { timeout: 120_000 }, () => {
       const said = d.reasons.find((x) => x.code === 'ForecastOnly')?.message;
       expect(said).toContain(`mode on would ask for ${d.predictedReplicas}`);
     }
+  });
+
+  it('forecastOnly without seasonal says mode on would not use the seasonal forecast', () => {
+    const plain = replay(specFor('forecastOnly', false), minutes).decisions.slice(1440 + 10);
+    const said = (d: Decision): string =>
+      d.reasons.find((x) => x.code === 'ForecastOnly')?.message ?? '';
+    // headroom: target, seasonal: false → mode on would never act: nothing is published.
+    expect(plain.every((d) => d.predictedReplicas === undefined)).toBe(true);
+    expect(said(plain.at(-1)!)).toMatch(
+      /^mode forecastOnly: mode on would keep the reactive \d+; the seasonal forecast \(which mode on uses only with seasonal: true\) asks for \d+; not acting$/,
+    );
+    expect(said(only.decisions.at(-1)!)).toMatch(
+      /; the seasonal forecast asks for \d+; not acting$/,
+    );
   });
 
   it('keeps the state plain JSON within 64 KiB', () => {

@@ -436,7 +436,13 @@ function forecastOnly(
     proposal === null
       ? `mode on would keep the reactive ${input.desired}`
       : `mode on would ask for ${proposal}`,
-    ...(forecast === null ? [] : [`the seasonal forecast asks for ${forecast}`]),
+    ...(forecast === null
+      ? []
+      : input.spec.prediction.seasonal
+        ? [`the seasonal forecast asks for ${forecast}`]
+        : [
+            `the seasonal forecast (which mode on uses only with seasonal: true) asks for ${forecast}`,
+          ]),
   ];
   const message = `mode forecastOnly: ${parts.join('; ')}; not acting`;
   return { proposal, reason: { step: STEP, code: 'ForecastOnly', message } };
