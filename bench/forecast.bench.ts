@@ -29,12 +29,16 @@ import {
 import { pastOf, type Past } from '../src/core/forecast/series.js';
 import { fitSpectral } from '../src/core/forecast/spectral.js';
 import { initialHeadroomState, observeHeadroom } from '../src/core/policy/headroom.js';
+import { initialState } from '../src/core/model.js';
 import {
   initialPredictiveState,
   observePredictive,
   predictive,
+  predictiveFromHistory,
   type PredictiveState,
 } from '../src/core/policy/predictive.js';
+import { scalerSpecSchema } from '../src/core/spec.js';
+import { warmPrediction } from '../src/core/steps/prediction.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const DAY = BUCKETS_PER_DAY;
@@ -131,6 +135,28 @@ function stateFigures(): void {
   );
   process.stdout.write(
     `state size: forecaster ${JSON.stringify(s).length} B, predictive ${JSON.stringify(p).length} B, headroom planner ${JSON.stringify(h).length} B (limit 65 536 for all)\n`,
+  );
+  restartSeed();
+}
+
+/** What a restart costs `tide run` (runtime/history.ts): fit on 2 days, warm on 6 hours. */
+function restartSeed(): void {
+  const spec = scalerSpecSchema.parse({
+    triggers: [{ name: 'rps', type: 'prometheus', target: { type: 'AverageValue', value: 70 } }],
+  });
+  const end = t0 + 2 * DAY_MS;
+  const shape = dailySine(500, 300);
+  const older = makeSignal({ start: t0, days: 2, shape, noise: 10 }).filter(
+    (x) => x.time < end - 6 * 3_600_000,
+  );
+  const recent = makeSignal({ start: end - 6 * 3_600_000, days: 0.25, shape, stepMs: 15_000 });
+  let confident = false;
+  const cost = time(() => {
+    const forecast = predictiveFromHistory(older);
+    confident = warmPrediction(spec, { ...initialState(), forecast }, recent).confident;
+  }, 2000);
+  process.stdout.write(
+    `restart: fit on 2 days (${older.length} points) + warm the planner on 6 h (${recent.length} readings) ${fmtMs(cost)}, confident after: ${confident}\n`,
   );
 }
 
