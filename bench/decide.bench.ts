@@ -71,6 +71,10 @@ export function run(): void {
   measure('(a) 1 CPU metric, 10 pods', 2, () => {
     sink += decide(specA, obsA, stateA, t0).desiredReplicas;
   });
+  const specOff = scalerSpecSchema.parse({ ...specA, prediction: { mode: 'off' } });
+  measure('(a) the same with prediction off', 2, () => {
+    sink += decide(specOff, obsA, stateA, t0).desiredReplicas;
+  });
 
   // (b) three metrics, behaviors, 300 s window, 15 s sync, state carried across calls.
   const specB = scalerSpecSchema.parse({
