@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// How far could any forecast-driven policy go on these traces? Runs `tide backtest --policy
+// How good a forecast would a target need on these traces? Runs `tide backtest --policy
 // oracle,hpa,tide`, then, on the same service model, the foresight references of
 // src/sim/foresight.ts: a policy told the future load's mean over W minutes exactly, with a
 // constant headroom over it (a ratio, or value × √load). For each W it prints, per trace:
@@ -8,9 +8,9 @@
 //   τU@hpa cost  the lowest τU at no more replica-hours than `hpa`'s,
 //
 // the better of the two headroom shapes each, and the medians over the traces beside `hpa`'s and
-// `tide`'s. A median the reference cannot reach is out of reach for any policy whose forecast is
-// no better than the W-minute mean and whose headroom has one of these shapes (ADR 7, "What a
-// perfect forecast would reach").
+// `tide`'s. The references are not bounds on every policy (one that also reacts to the latest
+// readings can beat them where the load moves faster than W); they say how much of a target a
+// perfect W-minute forecast buys (ADR 7, "What a perfect forecast would reach").
 //
 //   npm run build && node scripts/prediction-bound.mjs [--startup-seconds S] [--at-cost R] [--trace FILE ...]
 //

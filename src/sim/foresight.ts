@@ -1,9 +1,10 @@
 /**
- * Foresight references: how far any forecast-driven policy could go on a trace, measured by a
- * policy that is handed the answer. It knows the future load's mean over a window of W steps
- * exactly (a perfect forecast at that resolution) and keeps a constant headroom over it; what it
- * cannot know is the load's movement inside the window. Where this policy cannot reach a cost at
- * some τU, no forecaster working at W's resolution reaches it with a headroom of that shape.
+ * Foresight references: how good a forecast a target on a trace needs, measured by a policy that
+ * is handed the answer. It knows the future load's mean over a window of W steps exactly (a
+ * perfect forecast at that resolution) and keeps a constant headroom over it; what it cannot know
+ * is the load's movement inside the window. It is a reference, not a bound on every policy: one
+ * that also reacts to the latest readings can do better where the load moves faster than W (ADR 7,
+ * "What a perfect forecast would reach").
  *
  * The oracle (oracle.ts) is the same policy at W = 1 step with no headroom: every movement known.
  *
