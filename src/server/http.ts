@@ -19,11 +19,11 @@ export interface ServerOptions {
 }
 
 export class TideServer {
-  readonly #options: ServerOptions;
+  readonly #routes: ReadonlyMap<string, () => Reply | Promise<Reply>>;
   #server: Server | null = null;
 
   constructor(options: ServerOptions) {
-    this.#options = options;
+    this.#routes = routesFor(options);
   }
 
   /** Listens; resolves with the address bound (port 0 picks a free one). */
@@ -69,37 +69,37 @@ export class TideServer {
   }
 
   async #route(path: string): Promise<Reply> {
-    const routes = this.#routes();
-    const route = routes.get(path);
+    const route = this.#routes.get(path);
     if (route !== undefined) return route();
-    const known = [...routes.keys()].join(', ');
+    const known = [...this.#routes.keys()].join(', ');
     return { status: 404, type: PLAIN, body: `no such path ${JSON.stringify(path)}: ${known}\n` };
   }
+}
 
-  #routes(): Map<string, () => Reply | Promise<Reply>> {
-    const { metrics, notReady, board } = this.#options;
-    const routes = new Map<string, () => Reply | Promise<Reply>>();
-    if (board !== undefined) {
-      routes.set('/', () => ({ ...fresh, type: HTML, body: renderDashboard(board.views()) }));
-      routes.set('/api/scalers', () => ({
-        ...fresh,
-        type: 'application/json',
-        body: `${JSON.stringify({ scalers: board.views() })}\n`,
-      }));
-    }
-    routes.set('/metrics', async () => {
-      const { contentType, body } = await metrics.expose();
-      return { status: 200, type: contentType, body };
-    });
-    routes.set('/healthz', () => ({ status: 200, type: PLAIN, body: 'ok\n' }));
-    routes.set('/readyz', () => {
-      const why = notReady();
-      return why === null
-        ? { status: 200, type: PLAIN, body: 'ok\n' }
-        : { status: 503, type: PLAIN, body: `not ready: ${why}\n` };
-    });
-    return routes;
+/** The paths served, built once per server. */
+function routesFor(options: ServerOptions): Map<string, () => Reply | Promise<Reply>> {
+  const { metrics, notReady, board } = options;
+  const routes = new Map<string, () => Reply | Promise<Reply>>();
+  if (board !== undefined) {
+    routes.set('/', () => ({ ...fresh, type: HTML, body: renderDashboard(board.views()) }));
+    routes.set('/api/scalers', () => ({
+      ...fresh,
+      type: 'application/json',
+      body: `${JSON.stringify({ scalers: board.views() })}\n`,
+    }));
   }
+  routes.set('/metrics', async () => {
+    const { contentType, body } = await metrics.expose();
+    return { status: 200, type: contentType, body };
+  });
+  routes.set('/healthz', () => ({ status: 200, type: PLAIN, body: 'ok\n' }));
+  routes.set('/readyz', () => {
+    const why = notReady();
+    return why === null
+      ? { status: 200, type: PLAIN, body: 'ok\n' }
+      : { status: 503, type: PLAIN, body: `not ready: ${why}\n` };
+  });
+  return routes;
 }
 
 interface Reply {

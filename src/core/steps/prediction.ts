@@ -316,6 +316,8 @@ export function warmPrediction(
   let plan: HeadroomPlan | null = null;
   let fed = 0;
   let last = Number.NEGATIVE_INFINITY;
+  // History is read only for External and Object triggers, which do not say their window.
+  const metricAgeSeconds = metricAgeOf(null);
   for (const sample of recent) {
     if (!Number.isFinite(sample.value) || sample.value < 0 || !(sample.time > last)) continue;
     last = sample.time;
@@ -323,7 +325,7 @@ export function warmPrediction(
       now: sample.time,
       startupSeconds: spec.startupSeconds,
       syncPeriodSeconds: spec.syncPeriodSeconds,
-      metricAgeSeconds: metricAgeOf(null),
+      metricAgeSeconds,
     };
     const load = { value: sample.value, target };
     const reactiveReplicas = Math.ceil(sample.value / target);
