@@ -162,7 +162,8 @@ start_metrics_server() {
     --tls-cert-file="$P/admin.crt" --tls-private-key-file="$P/admin.key" \
     --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
     --kubelet-use-node-status-port --kubelet-insecure-tls --metric-resolution=15s
-  wait_for metrics-server 90 https_ok "https://127.0.0.1:$MS/readyz"
+  # /readyz waits for a first scrape with pods in it; tests wait for the metrics they need.
+  wait_for metrics-server 90 https_ok "https://127.0.0.1:$MS/livez"
 }
 
 # Cluster objects every test shares: the fake node, and metrics.k8s.io through the aggregation layer.
