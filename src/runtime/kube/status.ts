@@ -105,7 +105,13 @@ export function restoreState(
   base: ScalerState = initialState(),
 ): ScalerState | null {
   if (!looksPersisted(stored)) return null;
-  return { ...base, ...stored, forecast: base.forecast };
+  // The API server may drop nulls from a stored object: a missing history is no history.
+  return {
+    ...base,
+    ...stored,
+    recommendations: stored.recommendations ?? null,
+    forecast: base.forecast,
+  };
 }
 
 const timedList = (v: unknown): boolean => isArray(v) && v.every(isTimed);
@@ -115,7 +121,7 @@ function looksPersisted(stored: unknown): stored is PersistedState {
   const s = stored as Partial<Record<keyof ScalerState, unknown>>;
   return (
     s.version === 1 &&
-    (s.recommendations === null || timedList(s.recommendations)) &&
+    (s.recommendations == null || timedList(s.recommendations)) &&
     timedList(s.scaleUpEvents) &&
     timedList(s.scaleDownEvents) &&
     typeof s.triggerHealth === 'object' &&
