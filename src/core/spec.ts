@@ -21,6 +21,13 @@ const int = (min: number, max = MAX_INT32): z.ZodInt =>
   z.int(rangeRule(min, max)).min(min, rangeRule(min, max)).max(max, rangeRule(min, max));
 const seconds = (max: number): z.ZodInt => int(0, max);
 
+/**
+ * Bounds that keep the CRD's CEL rules within the API server's cost budget (the trigger-name
+ * rule compares every pair of triggers); far above what a scaler needs.
+ */
+export const MAX_TRIGGERS = 32;
+export const MAX_TRIGGER_TYPE_LENGTH = 63;
+
 export const metricSourceTypes = [
   'Resource',
   'ContainerResource',
@@ -61,7 +68,10 @@ const triggerCommonSchema = z.object({
     .max(63)
     .optional(),
   /** The source type: `resource`, `prometheus`, `redis`, `rabbitmq`, `cron`, ... */
-  type: z.string().regex(/^[a-z][-a-z0-9]*$/, 'must be a lowercase source type such as prometheus'),
+  type: z
+    .string()
+    .regex(/^[a-z][-a-z0-9]*$/, 'must be a lowercase source type such as prometheus')
+    .max(MAX_TRIGGER_TYPE_LENGTH),
   /** How the HPA math reads the value; defaulted from the type (resource → Resource, else External). */
   metricType: z.enum(metricSourceTypes).optional(),
   /** Required, except for `cron` triggers (KEDA: 1 per replica, AverageValue). */
@@ -329,7 +339,10 @@ export const scalerSpecSchema = z
     idleReplicas: int(0).nullable().default(null),
     startupSeconds: seconds(3600).default(60),
     syncPeriodSeconds: int(1, 3600).default(15),
-    triggers: z.array(triggerSchema).default(() => [triggerSchema.parse(cpuDefaultTrigger)]),
+    triggers: z
+      .array(triggerSchema)
+      .max(MAX_TRIGGERS, `must have at most ${MAX_TRIGGERS} triggers`)
+      .default(() => [triggerSchema.parse(cpuDefaultTrigger)]),
     /** null = the HPA's legacy path (no behavior block). Omitted = upstream behavior defaults. */
     behavior: behaviorSchema.nullable().prefault({}),
     hpa: hpaTuningSchema.prefault({}),
