@@ -184,7 +184,7 @@ export function createLeaseClient(api: CoordinationV1Api): LeaseClient {
   return {
     get: (ref, signal) =>
       leaseCall(`reading lease ${ref.namespace}/${ref.name}`, () =>
-        api.readNamespacedLease({ ...ref }, withSignal(signal)),
+        api.readNamespacedLease(ref, withSignal(signal)),
       ),
     create: (ref, record, signal) =>
       leaseCall(`creating lease ${ref.namespace}/${ref.name}`, () =>
