@@ -32,11 +32,15 @@ export const prometheusAddress = (): string => `http://${required('TIDE_TEST_PRO
 
 /** Runs kubectl against the test cluster; throws with its stderr on a non-zero exit. */
 export function kubectl(args: readonly string[], input?: string): string {
-  const result = spawnSync(path.join(k8sBin(), 'kubectl'), ['--kubeconfig', kubeconfig(), ...args], {
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    path.join(k8sBin(), 'kubectl'),
+    ['--kubeconfig', kubeconfig(), ...args],
+    {
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   if (result.status !== 0) {
     throw new Error(`kubectl ${args.join(' ')}: exit ${String(result.status)}: ${result.stderr}`);
   }
@@ -44,12 +48,19 @@ export function kubectl(args: readonly string[], input?: string): string {
 }
 
 /** kubectl that reports failure instead of throwing (for "the API server rejects this"). */
-export function kubectlResult(args: readonly string[], input?: string): { ok: boolean; out: string; err: string } {
-  const result = spawnSync(path.join(k8sBin(), 'kubectl'), ['--kubeconfig', kubeconfig(), ...args], {
-    input,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+export function kubectlResult(
+  args: readonly string[],
+  input?: string,
+): { ok: boolean; out: string; err: string } {
+  const result = spawnSync(
+    path.join(k8sBin(), 'kubectl'),
+    ['--kubeconfig', kubeconfig(), ...args],
+    {
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { ok: result.status === 0, out: result.stdout, err: result.stderr };
 }
 
@@ -86,7 +97,8 @@ export async function waitFor<T>(
     } catch (e) {
       last = e instanceof Error ? e.message : e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last error: ${String(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what} (last error: ${String(last)})`);
     await sleep(options.intervalMs ?? 500);
   }
 }
@@ -95,7 +107,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 interface Scale {
   readonly spec: { readonly replicas?: number };
-  readonly status: { readonly replicas?: number; readonly readyReplicas?: number; readonly availableReplicas?: number };
+  readonly status: {
+    readonly replicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+  };
 }
 
 export const deploymentReplicas = (namespace: string, name: string): number =>
@@ -106,11 +122,12 @@ export const readyReplicas = (namespace: string, name: string): number =>
 
 /** Running, ready pods with `app=<name>`. */
 export function runningPods(namespace: string, app: string): number {
-  const pods = getJson<{ items: { status?: { phase?: string }; metadata?: { deletionTimestamp?: string } }[] }>(
-    namespace,
-    `pods -l app=${app}`,
-  );
-  return pods.items.filter((p) => p.status?.phase === 'Running' && p.metadata?.deletionTimestamp === undefined).length;
+  const pods = getJson<{
+    items: { status?: { phase?: string }; metadata?: { deletionTimestamp?: string } }[];
+  }>(namespace, `pods -l app=${app}`);
+  return pods.items.filter(
+    (p) => p.status?.phase === 'Running' && p.metadata?.deletionTimestamp === undefined,
+  ).length;
 }
 
 export interface ScalerStatusView {
@@ -118,24 +135,45 @@ export interface ScalerStatusView {
   readonly currentReplicas?: number;
   readonly desiredReplicas?: number;
   readonly reasons?: readonly { code: string; message: string }[];
-  readonly conditions?: readonly { type: string; status: string; reason: string; message: string }[];
-  readonly engineState?: { scaleUpEvents?: unknown[]; scaleDownEvents?: unknown[]; recommendations?: unknown[] };
+  readonly conditions?: readonly {
+    type: string;
+    status: string;
+    reason: string;
+    message: string;
+  }[];
+  readonly engineState?: {
+    scaleUpEvents?: unknown[];
+    scaleDownEvents?: unknown[];
+    recommendations?: unknown[];
+  };
 }
 
 export function scalerStatus(namespace: string, name: string): ScalerStatusView {
   return getJson<{ status?: ScalerStatusView }>(namespace, `elasticscaler/${name}`).status ?? {};
 }
 
-export function condition(namespace: string, name: string, type: string): { status: string; reason: string; message: string } | undefined {
+export function condition(
+  namespace: string,
+  name: string,
+  type: string,
+): { status: string; reason: string; message: string } | undefined {
   return scalerStatus(namespace, name).conditions?.find((c) => c.type === type);
 }
 
 /** The ElasticScaler's Events (events.k8s.io/v1), oldest first. */
-export function scalerEvents(namespace: string, name: string): { reason: string; type: string; note: string }[] {
-  const list = getJson<{ items: { reason?: string; type?: string; note?: string; regarding?: { kind?: string; name?: string }; eventTime?: string }[] }>(
-    namespace,
-    'events.events.k8s.io',
-  );
+export function scalerEvents(
+  namespace: string,
+  name: string,
+): { reason: string; type: string; note: string }[] {
+  const list = getJson<{
+    items: {
+      reason?: string;
+      type?: string;
+      note?: string;
+      regarding?: { kind?: string; name?: string };
+      eventTime?: string;
+    }[];
+  }>(namespace, 'events.events.k8s.io');
   return list.items
     .filter((e) => e.regarding?.kind === 'ElasticScaler' && e.regarding.name === name)
     .sort((a, b) => String(a.eventTime).localeCompare(String(b.eventTime)))
@@ -143,9 +181,15 @@ export function scalerEvents(namespace: string, name: string): { reason: string;
 }
 
 /** A Deployment of fake pods (KWOK runs them) with `app=<name>` and optional CPU usage. */
-export function deployment(name: string, replicas: number, options: { cpuRequest?: string; cpuUsage?: string } = {}): string {
-  const annotations = options.cpuUsage === undefined ? '{}' : `{kwok.x-k8s.io/usage-cpu: "${options.cpuUsage}"}`;
-  const resources = options.cpuRequest === undefined ? '{}' : `{requests: {cpu: "${options.cpuRequest}"}}`;
+export function deployment(
+  name: string,
+  replicas: number,
+  options: { cpuRequest?: string; cpuUsage?: string } = {},
+): string {
+  const annotations =
+    options.cpuUsage === undefined ? '{}' : `{kwok.x-k8s.io/usage-cpu: "${options.cpuUsage}"}`;
+  const resources =
+    options.cpuRequest === undefined ? '{}' : `{requests: {cpu: "${options.cpuRequest}"}}`;
   return `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: ${name}}
@@ -218,7 +262,9 @@ export async function startController(options: {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const proc: ControllerProcess = {
     child,
     port,
@@ -238,10 +284,15 @@ export async function startController(options: {
       return exited;
     },
   };
-  await waitFor(`controller ${options.identity} serving /healthz`, async () => {
-    if (child.exitCode !== null) throw new Error(`controller exited ${child.exitCode}: ${logs.slice(-5).join('\n')}`);
-    return (await httpGet(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined;
-  }, { timeoutMs: 30_000 });
+  await waitFor(
+    `controller ${options.identity} serving /healthz`,
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`controller exited ${child.exitCode}: ${logs.slice(-5).join('\n')}`);
+      return (await httpGet(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
   return proc;
 }
 
@@ -250,7 +301,9 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
     const req = http.get(url, { timeout: 5000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
@@ -298,11 +351,15 @@ export async function prometheusValue(query: string): Promise<number | undefined
   const url = `${prometheusAddress()}/api/v1/query?query=${encodeURIComponent(query)}`;
   const auth = Buffer.from('tide:tide-test-password').toString('base64');
   const body = await new Promise<string>((resolve, reject) => {
-    const req = http.get(url, { headers: { authorization: `Basic ${auth}` }, timeout: 5000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
+    const req = http.get(
+      url,
+      { headers: { authorization: `Basic ${auth}` }, timeout: 5000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      },
+    );
     req.on('error', reject);
   });
   const parsed = JSON.parse(body) as { data?: { result?: { value?: [number, string] }[] } };

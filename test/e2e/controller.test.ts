@@ -80,7 +80,9 @@ describe('tide controller on a real control plane', () => {
     apply(ns, deployment('web', 1));
     await load('web', 5);
     apply(ns, promScaler('web', 'web'));
-    await waitFor('Ready=True', () => (condition(ns, 'web', 'Ready')?.status === 'True' ? true : undefined));
+    await waitFor('Ready=True', () =>
+      condition(ns, 'web', 'Ready')?.status === 'True' ? true : undefined,
+    );
     expect(deploymentReplicas(ns, 'web')).toBe(1);
 
     await load('web', 45); // 45 / 10 per replica → 5
@@ -88,14 +90,22 @@ describe('tide controller on a real control plane', () => {
     await waitFor('5 running pods', () => (runningPods(ns, 'web') === 5 ? true : undefined));
     const up = scalerStatus(ns, 'web');
     expect(up.desiredReplicas).toBe(5);
-    expect(scalerEvents(ns, 'web').some((e) => e.reason === 'SuccessfulRescale' && e.note.startsWith('New size: 5'))).toBe(true);
+    expect(
+      scalerEvents(ns, 'web').some(
+        (e) => e.reason === 'SuccessfulRescale' && e.note.startsWith('New size: 5'),
+      ),
+    ).toBe(true);
 
     const dropped = Date.now();
     await load('web', 15); // → 2, after the 20 s scale-down window
-    await waitFor('2 replicas', () => (deploymentReplicas(ns, 'web') === 2 ? true : undefined), { timeoutMs: 90_000 });
+    await waitFor('2 replicas', () => (deploymentReplicas(ns, 'web') === 2 ? true : undefined), {
+      timeoutMs: 90_000,
+    });
     expect(Date.now() - dropped).toBeGreaterThanOrEqual(18_000);
     await waitFor('2 running pods', () => (runningPods(ns, 'web') === 2 ? true : undefined));
-    const logged = controller.lines().filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/web`);
+    const logged = controller
+      .lines()
+      .filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/web`);
     expect(logged.map((l) => l['to'])).toEqual([5, 2]);
     // The password reached Prometheus through its env reference and appears nowhere we publish.
     expect(controller.logs.join('\n')).not.toContain('tide-test-password');
@@ -106,7 +116,7 @@ describe('tide controller on a real control plane', () => {
     apply(ns, deployment('bad', 2));
     apply(
       ns,
-      promScaler('bad', 'bad').replace("query: 'sum(tide_e2e_load{scaler=\"bad\"})'", "query: ''"),
+      promScaler('bad', 'bad').replace('query: \'sum(tide_e2e_load{scaler="bad"})\'', "query: ''"),
     );
     const ready = await waitFor('the InvalidSpec condition', () => {
       const c = condition(ns, 'bad', 'Ready');
@@ -114,7 +124,9 @@ describe('tide controller on a real control plane', () => {
     });
     expect(ready.status).toBe('False');
     expect(ready.message).toContain('spec.triggers[0].query');
-    expect(scalerEvents(ns, 'bad').some((e) => e.reason === 'InvalidSpec' && e.type === 'Warning')).toBe(true);
+    expect(
+      scalerEvents(ns, 'bad').some((e) => e.reason === 'InvalidSpec' && e.type === 'Warning'),
+    ).toBe(true);
     expect(deploymentReplicas(ns, 'bad')).toBe(2);
   });
 
@@ -157,11 +169,15 @@ spec:
     expect(c.message).toContain('HorizontalPodAutoscaler owned-hpa');
     await new Promise((r) => setTimeout(r, 6000)); // three sync periods
     expect(deploymentReplicas(ns, 'owned')).toBeLessThanOrEqual(3);
-    const scaled = controller.lines().filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/owned`);
+    const scaled = controller
+      .lines()
+      .filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/owned`);
     expect(scaled).toEqual([]);
 
     // The HPA goes: the target is handed over.
     kubectl(['-n', ns, 'delete', 'hpa', 'owned-hpa']);
-    await waitFor('9 replicas', () => (deploymentReplicas(ns, 'owned') === 9 ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('9 replicas', () => (deploymentReplicas(ns, 'owned') === 9 ? true : undefined), {
+      timeoutMs: 60_000,
+    });
   });
 });

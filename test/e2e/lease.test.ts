@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/runtime/clock.js';
-import { apiErrorCode, createKubeClients, createLeaseClient } from '../../src/runtime/kube/api.js';
+import { KubeConfig } from '@kubernetes/client-node';
+import { restLeaseClient } from '../../src/runtime/kube/lease-client.js';
+import { createKubeRest, isNotFound, type KubeRest } from '../../src/runtime/kube/rest.js';
 import { LeaderElector, type LeaseClient, type LeaseRef } from '../../src/runtime/kube/lease.js';
 import { createLogger } from '../../src/runtime/log.js';
 
@@ -30,6 +32,16 @@ function kubeconfig(): string {
   return value;
 }
 
+/** A REST client for the test cluster. */
+function rest(): KubeRest {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig());
+  return createKubeRest({ kubeConfig: kc });
+}
+
+const leasePath = (ref: LeaseRef): string =>
+  `/apis/coordination.k8s.io/v1/namespaces/${ref.namespace}/leases/${ref.name}`;
+
 /** A LeaseClient whose requests all abort, on the wire, once `fault()` is called. */
 function faultable(client: LeaseClient): { client: LeaseClient; fault: () => void } {
   const broken = new AbortController();
@@ -52,8 +64,7 @@ interface Candidate {
 }
 
 function candidate(lease: LeaseRef, name: string): Candidate {
-  const clients = createKubeClients(kubeconfig());
-  const { client, fault } = faultable(createLeaseClient(clients.coordination));
+  const { client, fault } = faultable(restLeaseClient(rest()));
   const events: string[] = [];
   const elector = new LeaderElector({
     lease,
@@ -140,8 +151,10 @@ describe('leader election on a real API server', () => {
   };
 
   const holderOnServer = async (): Promise<string | undefined> => {
-    const clients = createKubeClients(kubeconfig());
-    const read = await clients.coordination.readNamespacedLease(lease as LeaseRef);
+    const read = await rest().request<{ spec?: { holderIdentity?: string } }>(
+      'GET',
+      leasePath(lease as LeaseRef),
+    );
     return read.spec?.holderIdentity;
   };
 
@@ -151,10 +164,11 @@ describe('leader election on a real API server', () => {
     const ref = lease;
     lease = undefined;
     if (ref === undefined) return;
-    const clients = createKubeClients(kubeconfig());
-    await clients.coordination.deleteNamespacedLease(ref).catch((e: unknown) => {
-      if (apiErrorCode(e) !== 404) throw e;
-    });
+    await rest()
+      .request('DELETE', leasePath(ref))
+      .catch((e: unknown) => {
+        if (!isNotFound(e)) throw e;
+      });
   });
 
   it('lets exactly one of two electors lead, and it keeps the lease past its duration', async () => {
