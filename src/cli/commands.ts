@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as backtest } from './backtest.js';
 import { register as conformance } from './conformance.js';
 import { register as decide } from './decide.js';
+import { register as importCommand } from './import.js';
 import { register as run } from './run.js';
 import { register as validate } from './validate.js';
 
@@ -11,6 +12,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   backtest,
   conformance,
   decide,
+  importCommand,
   run,
   validate,
 ];
