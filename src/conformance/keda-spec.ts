@@ -76,6 +76,12 @@ function fallback(f: Json): Json {
 const drop = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 
+/** `hpa_name` / `hpa_behavior` (keda-spec-webhook.json): advanced.horizontalPodAutoscalerConfig. */
+function hpaConfig(input: Json): Json {
+  const config = drop({ name: input.hpa_name, behavior: input.hpa_behavior });
+  return Object.keys(config).length === 0 ? undefined : config;
+}
+
 const opaque = { type: 'opaque', name: null, metric_type: null };
 
 /** The case's ScaledObject, as a user would write it. */
@@ -85,14 +91,21 @@ export function caseScaledObject(input: Json): Json {
   return {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
-    metadata: drop({ name: 'case', namespace: 'default', annotations: input.annotations }),
+    metadata: drop({
+      name: input.name ?? 'case',
+      namespace: 'default',
+      annotations: input.annotations,
+    }),
     spec: drop({
       scaleTargetRef: { name: 'app' },
       minReplicaCount: input.min_replica_count,
       maxReplicaCount: input.max_replica_count,
       idleReplicaCount: input.idle_replica_count,
       fallback: fallback(input.fallback),
-      advanced: advancedPresent ? drop({ scalingModifiers: sm }) : undefined,
+      advanced:
+        advancedPresent || input.hpa_name !== undefined || input.hpa_behavior !== undefined
+          ? drop({ scalingModifiers: sm, horizontalPodAutoscalerConfig: hpaConfig(input) })
+          : undefined,
       triggers: ((input.triggers as Json[] | undefined) ?? [opaque]).map(caseTrigger),
     }),
   };

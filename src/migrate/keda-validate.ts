@@ -28,6 +28,8 @@ export interface KedaObjectView {
   /** `spec.advanced` is present. */
   readonly advancedPresent: boolean;
   readonly scalingModifiers: Record<string, unknown>;
+  /** `advanced.horizontalPodAutoscalerConfig.behavior` as written. */
+  readonly behavior: Record<string, unknown> | undefined;
 }
 
 const isResource = (t: KedaTrigger): boolean => t.type === 'cpu' || t.type === 'memory';
@@ -43,6 +45,7 @@ export function usesModifiers(so: KedaObjectView): boolean {
 /** Runs every check; each failure is an `invalid` issue with KEDA's message. */
 export function validateScaledObject(so: KedaObjectView, sink: Sink): void {
   checkName(so, sink);
+  checkBehaviorWindows(so.behavior, sink);
   checkTriggers(so.triggers, sink);
   checkReplicaCounts(so, sink);
   checkFallback(so, sink);
@@ -71,6 +74,21 @@ function checkName(so: KedaObjectView, sink: Sink): void {
       'spec.advanced.horizontalPodAutoscalerConfig.name',
       `HPA name "${so.hpaName}" derived from scaledobject is ${so.hpaName.length} characters long; must be no more than ${maxLabelLength} characters`,
     );
+  }
+}
+
+/** The HPA API's rule (the ScaledObject CRD embeds it): stabilization windows within 0–3600 s. */
+function checkBehaviorWindows(behavior: Record<string, unknown> | undefined, sink: Sink): void {
+  for (const direction of ['scaleUp', 'scaleDown']) {
+    const rules = behavior?.[direction];
+    const window =
+      rules !== null && typeof rules === 'object'
+        ? (rules as Record<string, unknown>).stabilizationWindowSeconds
+        : undefined;
+    if (window === undefined || (typeof window === 'number' && window >= 0 && window <= 3600))
+      continue;
+    const field = `spec.advanced.horizontalPodAutoscalerConfig.behavior.${direction}.stabilizationWindowSeconds`;
+    invalid(sink, field, `${field} = ${JSON.stringify(window)}: must be between 0 and 3600`);
   }
 }
 

@@ -74,6 +74,7 @@ function view(doc: Rec, ref: ObjectRef, sink: Sink): KedaObjectView {
     fallback: asRecord(spec.fallback),
     advancedPresent: advanced !== undefined,
     scalingModifiers: asRecord(advanced?.scalingModifiers) ?? {},
+    behavior: asRecord(asRecord(advanced?.horizontalPodAutoscalerConfig)?.behavior),
   };
 }
 
