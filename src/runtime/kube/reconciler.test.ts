@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { TriggerSpec } from '../../core/model.js';
+import { inCluster, parseScalerSpec, statusPath } from './reconciler.js';
+import { microTime } from './events.js';
+import { parseControllerOptions } from './options.js';
+
+const trigger = (type: string, config: Record<string, unknown> = {}): TriggerSpec => ({
+  name: 't',
+  type,
+  metricType: 'External',
+  target: { type: 'AverageValue', value: 1 },
+  activation: 0,
+  config,
+});
+
+describe('inCluster', () => {
+  it.each([
+    ['resource', {}, { namespace: 'shop', labelSelector: 'app=web' }],
+    [
+      'kubernetes-resource',
+      { labelSelector: 'tier=x' },
+      { namespace: 'shop', labelSelector: 'tier=x' },
+    ],
+    ['kubernetes-external', {}, { namespace: 'shop' }],
+    ['kubernetes-custom', { namespace: 'metrics' }, { namespace: 'metrics' }],
+    ['prometheus', { query: 'q' }, { query: 'q' }],
+  ])('%s %j → %j', (type, config, expected) => {
+    expect(inCluster(trigger(type, config), 'shop', 'app=web').config).toEqual(expected);
+  });
+});
+
+describe('parseScalerSpec', () => {
+  it('accepts a Kubernetes target', () => {
+    const r = parseScalerSpec({
+      target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    });
+    expect('spec' in r && r.spec.target).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+    });
+  });
+
+  it.each([
+    ['no target', {}, /spec\.target: must name a Kubernetes object/],
+    [
+      'a process target',
+      { target: { process: { command: 'x' } } },
+      /spec\.target: must name a Kubernetes object/,
+    ],
+    [
+      'min above max',
+      { target: { apiVersion: 'v1', kind: 'K', name: 'n' }, minReplicas: 5, maxReplicas: 2 },
+      /spec\.minReplicas/,
+    ],
+    [
+      "a source's own setting",
+      {
+        target: { apiVersion: 'v1', kind: 'K', name: 'n' },
+        triggers: [
+          {
+            type: 'prometheus',
+            serverAddress: 'http://p:9090',
+            query: '',
+            target: { type: 'AverageValue', value: 1 },
+          },
+        ],
+      },
+      /spec\.triggers\[0\]\.query/,
+    ],
+  ])('refuses %s with the path', (_name, raw, message) => {
+    const r = parseScalerSpec(raw);
+    expect('error' in r ? r.error : '').toMatch(message);
+  });
+});
+
+describe('helpers', () => {
+  it('statusPath', () => {
+    expect(statusPath({ metadata: { namespace: 'shop', name: 'web' } })).toBe(
+      '/apis/tide.dev/v1alpha1/namespaces/shop/elasticscalers/web/status',
+    );
+  });
+
+  it('microTime has six fractional digits', () => {
+    expect(microTime(Date.UTC(2024, 0, 1, 0, 0, 0, 123))).toBe('2024-01-01T00:00:00.123000Z');
+  });
+});
+
+describe('parseControllerOptions', () => {
+  it('defaults', () => {
+    const r = parseControllerOptions({}, {});
+    expect(r.ok && r.value).toMatchObject({
+      leaseName: 'tide-controller',
+      leaseDurationSeconds: 15,
+      workers: 8,
+      leaderElection: true,
+      metricsAddress: '127.0.0.1:9464',
+    });
+  });
+
+  it('flags over env twins, and the lease timings checked against each other', () => {
+    const r = parseControllerOptions(
+      { leaseDurationSeconds: '5' },
+      { TIDE_RENEW_DEADLINE_SECONDS: '6' },
+    );
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(
+        /^--lease-duration-seconds \/ TIDE_LEASE_DURATION_SECONDS = "5": must be greater than --renew-deadline-seconds \(6\)/,
+      ),
+    ]);
+  });
+});
