@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { register as backtest } from './backtest.js';
 import { register as conformance } from './conformance.js';
+import { register as controller } from './controller.js';
 import { register as crd } from './crd.js';
 import { register as decide } from './decide.js';
 import { register as run } from './run.js';
@@ -11,6 +12,7 @@ import { register as validate } from './validate.js';
 export const commands: readonly ((program: Command) => void)[] = [
   backtest,
   conformance,
+  controller,
   crd,
   decide,
   run,

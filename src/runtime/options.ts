@@ -10,10 +10,10 @@
 import { z } from 'zod';
 import { formatPath, type ParseResult } from '../core/spec.js';
 
-const bool = z
+export const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
   .transform((v) => v === true || v === 'true' || v === '1');
-const int = (min: number, max: number): z.ZodType<number, unknown> =>
+export const int = (min: number, max: number): z.ZodType<number, unknown> =>
   z.coerce.number().pipe(z.int().min(min).max(max));
 
 /** One option: its key, flag, env twin, default and meaning. */
@@ -123,23 +123,36 @@ export function parseRunOptions(
   flags: Readonly<Record<string, unknown>>,
   env: Readonly<Record<string, string | undefined>>,
 ): ParseResult<RunOptions> {
-  const input: Record<string, unknown> = {};
-  for (const info of runOptionInfo) {
-    const value = flags[info.key] ?? env[info.env];
-    if (value !== undefined && value !== '') input[info.key] = value;
+  return parseOptions({ info: runOptionInfo, schema: runOptionsSchema, flags, env });
+}
+
+/** One command's options: the flags with their env twins, and the schema that parses them. */
+export interface OptionsInput<T> {
+  readonly info: readonly { readonly key: string; readonly flag: string; readonly env: string }[];
+  readonly schema: z.ZodType<T, unknown>;
+  readonly flags: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Flag, then environment variable, then default; every issue names the flag and its variable. */
+export function parseOptions<T>(input: OptionsInput<T>): ParseResult<T> {
+  const merged: Record<string, unknown> = {};
+  for (const info of input.info) {
+    const value = input.flags[info.key] ?? input.env[info.env];
+    if (value !== undefined && value !== '') merged[info.key] = value;
   }
-  const result = runOptionsSchema.safeParse(input);
+  const result = input.schema.safeParse(merged);
   if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
     issues: result.error.issues.map((issue) => {
       const key = formatPath(issue.path);
-      const info = runOptionInfo.find((i) => i.key === key);
+      const info = input.info.find((i) => i.key === key);
       const name =
         info === undefined
           ? key
           : `${info.flag.replace(/ <.*$/, '').replace(/^-\w, /, '')} / ${info.env}`;
-      const shown = input[key] === undefined ? 'missing' : JSON.stringify(input[key]);
+      const shown = merged[key] === undefined ? 'missing' : JSON.stringify(merged[key]);
       return { path: key, message: `${name} = ${shown}: ${issue.message}` };
     }),
   };

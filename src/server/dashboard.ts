@@ -36,6 +36,11 @@ export interface ScalerView {
 export class ScalerBoard {
   readonly #views = new Map<string, ScalerView>();
 
+  /** A scaler that is gone (its ElasticScaler was deleted). */
+  forget(scaler: string): void {
+    this.#views.delete(scaler);
+  }
+
   /** Records one tick of a scaler (the runtime's onTick). */
   record(tick: {
     readonly scaler: string;
@@ -152,9 +157,12 @@ ${chart(v.history)}
 /** The dashboard page for the board's scalers. */
 export function renderDashboard(
   views: readonly ScalerView[],
-  options: { title?: string } = {},
+  options: { title?: string; runtime?: Readonly<Record<string, string | boolean>> } = {},
 ): string {
   const title = esc(options.title ?? 'Tide');
+  const runtime = Object.entries(options.runtime ?? {})
+    .map(([k, v]) => `${esc(k)} <b data-runtime="${esc(k)}">${esc(String(v))}</b>`)
+    .join(' · ');
   const body =
     views.length === 0
       ? '<p class="empty">No scaler has decided yet.</p>'
@@ -165,6 +173,7 @@ export function renderDashboard(
 <style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}section{border:1px solid #ddd;border-radius:6px;padding:0 1em 1em;margin-bottom:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}svg text{font-size:11px}.invalid{color:#b00}code{font-size:12px}</style>
 </head><body>
 <h1>${title}</h1>
+${runtime === '' ? '' : `<p class="runtime">${runtime}</p>`}
 <p>Each scaler's last decision and its last ${HISTORY_TICKS} ticks. Also as JSON: <a href="/api/scalers">/api/scalers</a>; metrics: <a href="/metrics">/metrics</a>.</p>
 ${body}
 </body></html>

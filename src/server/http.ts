@@ -16,6 +16,8 @@ export interface ServerOptions {
   readonly notReady: () => string | null;
   /** The scalers' recent decisions for `/` and `/api/scalers`; without it those are 404. */
   readonly board?: ScalerBoard;
+  /** What the runtime says of itself (the controller: identity, leader), on `/` and `/api/scalers`. */
+  readonly runtime?: () => Readonly<Record<string, string | boolean>>;
 }
 
 export class TideServer {
@@ -78,14 +80,18 @@ export class TideServer {
 
 /** The paths served, built once per server. */
 function routesFor(options: ServerOptions): Map<string, () => Reply | Promise<Reply>> {
-  const { metrics, notReady, board } = options;
+  const { metrics, notReady, board, runtime } = options;
   const routes = new Map<string, () => Reply | Promise<Reply>>();
   if (board !== undefined) {
-    routes.set('/', () => ({ ...fresh, type: HTML, body: renderDashboard(board.views()) }));
+    routes.set('/', () => ({
+      ...fresh,
+      type: HTML,
+      body: renderDashboard(board.views(), runtime === undefined ? {} : { runtime: runtime() }),
+    }));
     routes.set('/api/scalers', () => ({
       ...fresh,
       type: 'application/json',
-      body: `${JSON.stringify({ scalers: board.views() })}\n`,
+      body: `${JSON.stringify({ ...(runtime === undefined ? {} : { runtime: runtime() }), scalers: board.views() })}\n`,
     }));
   }
   routes.set('/metrics', async () => {

@@ -47,6 +47,7 @@ export class TideMetrics {
   readonly #decisions: Counter<'scaler' | 'result'>;
   readonly #tick: Histogram<'scaler'>;
   readonly #last: Gauge<'scaler'>;
+  readonly #leader: Gauge<'identity'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -101,10 +102,26 @@ export class TideMetrics {
       'When the last decision was made (Unix seconds)',
       ['scaler'],
     );
+    this.#leader = gauge(
+      'tide_controller_leader',
+      '1 while this controller replica holds the leader-election Lease and acts, else 0',
+      ['identity'],
+    );
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
   /** Records one tick's decision. */
+  /** The controller's leader state: 1 while this replica holds the Lease. */
+  setLeader(identity: string, leading: boolean): void {
+    this.#leader.set({ identity }, leading ? 1 : 0);
+  }
+
+  /** A scaler that is gone: its series go too. */
+  forget(scaler: string): void {
+    for (const g of [this.#desired, this.#current, this.#predicted, this.#last])
+      g.remove({ scaler });
+  }
+
   record(tick: TickRecord): void {
     const { scaler, decision } = tick;
     this.#desired.set({ scaler }, decision.desiredReplicas);

@@ -37,3 +37,41 @@ export function recordRescale(input: RecordInput): ScalerState {
     lastScaleTime: now,
   };
 }
+
+/**
+ * The state to carry on when the decision's change was NOT applied to the target (a dry run, a
+ * shadow beside another autoscaler, or a `/scale` write that failed): the decision's state with
+ * the scale bookkeeping of the state it started from. The HPA does the same: it stores a scale
+ * event only after the update of `/scale` succeeded. Everything else the decision learned (the
+ * recommendation history, trigger health, activity, KPA windows, the forecaster) is kept.
+ *
+ * Worked example: current 1, the trigger asks for 7, the rate limit allows 4 → the decision
+ * records a +3 event. Unapplied, the event is dropped, so the next tick is again limited from 1
+ * by the scale-up policy alone, and still publishes 4 (not 1, as a phantom +3 would pin it).
+ */
+export function withoutRescale(before: ScalerState, decided: ScalerState): ScalerState {
+  return {
+    ...decided,
+    scaleUpEvents: before.scaleUpEvents,
+    scaleDownEvents: before.scaleDownEvents,
+    lastScaleTime: before.lastScaleTime,
+  };
+}
+
+/**
+ * Records a change of the target's count made by someone else (the autoscaler a shadow runs
+ * beside, or a person) as the engine records its own, so rate limits and `lastScaleTime` follow
+ * the target's real history. `previous` is the count seen at the last tick; no change → `state`.
+ */
+export function recordObservedRescale(
+  input: Omit<RecordInput, 'desired'> & { readonly previous: number | null },
+): ScalerState {
+  if (input.previous === null) return input.state;
+  return recordRescale({
+    spec: input.spec,
+    state: input.state,
+    current: input.previous,
+    desired: input.current,
+    now: input.now,
+  });
+}

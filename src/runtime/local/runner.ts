@@ -5,6 +5,7 @@
  * @module
  */
 import { initialState, type ScalerSpec } from '../../core/model.js';
+import { withoutRescale } from '../../core/steps/record.js';
 import type { KubeDeps } from '../../sources/kube.js';
 import { createSource, engineTriggerTypes } from '../../sources/registry.js';
 import type { Source } from '../../sources/source.js';
@@ -84,7 +85,8 @@ export async function runScalerLoop(loop: ScalerLoop): Promise<number> {
       readTimeoutMs: loop.readTimeoutMs,
       signal: loop.signal,
     });
-    state = result.decision.state;
+    // Nothing acts in a dry run: carry on only what was applied (no scale events never made).
+    state = withoutRescale(state, result.decision.state);
     done += 1;
     loop.onTick(result, { durationMs: performance.now() - began });
   }
