@@ -15,10 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 [ -f dist/src/cli/index.js ] || { echo "ERROR: dist/ is missing: run npm run build first" >&2; exit 1; }
-command -v prometheus >/dev/null || [ -x /usr/bin/prometheus ] || {
-  echo "ERROR: prometheus is not installed: scripts/test-integration.sh installs it" >&2
-  exit 1
-}
+scripts/install-debian.sh /usr/bin/curl=curl /usr/bin/openssl=openssl /usr/bin/prometheus=prometheus
+command -v go >/dev/null || { echo "ERROR: go not found: the control plane is built from Go modules" >&2; exit 1; }
 
 export TIDE_K8S_DIR="${TIDE_K8S_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tide-k8s.XXXXXX")}"
 export TIDE_SERVICES_DIR="${TIDE_SERVICES_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tide-e2e-services.XXXXXX")}"

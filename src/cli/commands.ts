@@ -4,6 +4,7 @@ import { register as conformance } from './conformance.js';
 import { register as controller } from './controller.js';
 import { register as crd } from './crd.js';
 import { register as decide } from './decide.js';
+import { register as importCommand } from './import.js';
 import { register as run } from './run.js';
 import { register as validate } from './validate.js';
 
@@ -15,6 +16,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   controller,
   crd,
   decide,
+  importCommand,
   run,
   validate,
 ];

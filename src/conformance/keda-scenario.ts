@@ -130,11 +130,14 @@ function observe(input: ScenarioInput, current: number, now: number): Observatio
 }
 
 /**
- * Runs one scenario for an hour of polls; the replica count must be constant over the last
+ * Runs one scenario for an hour of polls (with `spec`, by default the case's ScaledObject as
+ * `scenarioSpec` writes it; `tide import`'s tests pass the imported one); the replica count must be constant over the last
  * 10 minutes (settled), else the result is null.
  */
-export function runKedaScenario(input: ScenarioInput): { replicas: number | null } {
-  const spec = scenarioSpec(input.scaled_object);
+export function runKedaScenario(
+  input: ScenarioInput,
+  spec: ScalerSpec = scenarioSpec(input.scaled_object),
+): { replicas: number | null } {
   const stepMs = Math.max(1, input.scaled_object.polling_interval_s) * 1000;
   let current = input.replicas_before;
   let state: ScalerState = {

@@ -2,8 +2,8 @@
  * KEDA conformance: runs `keda-cases.json` (FORMAT-KEDA.md) through Tide's event and schedule
  * policies, comparing only the fields under `expected`.
  *
- * `spec` and `scaledjob` describe KEDA's own object model (validating ScaledObjects, scaling
- * Jobs); they are reported as not applicable. Every other kind runs.
+ * `spec` (validating and defaulting ScaledObjects) runs against `tide import` (keda-spec.ts);
+ * `scaledjob` (scaling Jobs) is reported as not applicable. Every other kind runs.
  *
  * @module
  */
@@ -51,6 +51,7 @@ import {
 import { triggersActivity } from '../core/policy/event/triggers-activity.js';
 import { cronMetricName, parseKedaCronMetadata, scheduleWindow } from '../core/policy/schedule.js';
 import { runKedaScenario, type ScenarioInput } from './keda-scenario.js';
+import { runSpecCase } from './keda-spec.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment,
    @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument --
@@ -68,7 +69,6 @@ interface KedaCase {
 }
 
 const notApplicable: Readonly<Record<string, string>> = {
-  spec: "describes KEDA's ScaledObject validation and defaults: applies once Tide reads KEDA objects",
   scaledjob: 'describes scaling Kubernetes Jobs (ScaledJob): Tide scales replicas only',
 };
 
@@ -85,6 +85,7 @@ const handlers: Readonly<Record<string, Handler>> = {
   cron: (c) => diffExpected(c.expected, runCron(c)),
   triggers_activity: runTriggersActivity,
   scenarios: (c) => diffExpected(c.expected, runKedaScenario(c.input as ScenarioInput)),
+  spec: (c) => diffExpected(c.expected, runSpecCase(c)),
 };
 
 /** Runs every case of a parsed `keda-cases.json`. */

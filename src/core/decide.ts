@@ -51,6 +51,7 @@ import { applyEventGate, hpaMinReplicas } from './steps/event-gate.js';
 import { applyEventFreeSteps, usesEventFeatures } from './steps/event-free.js';
 import { evaluateEventTriggers, type EventTriggersResult } from './steps/event-triggers.js';
 import { compositeMetricName } from './policy/event/modifiers.js';
+import { pausedReplicas } from './steps/pause.js';
 import { copyState, type WorkingState } from './state-copy.js';
 
 /** What (d) hands on: what (c), (e) and (g) read of the event steps, and the executor's verdict. */
@@ -468,6 +469,11 @@ function decideBy(input: DecideInput, prepare: (draft: Draft) => Prepared): Deci
   const { spec, observation, state, now } = input;
   if (spec.policy === 'kpa') return decideKpa(spec, observation, state, now);
   const draft = begin(spec, observation, state, now); // (a)
+  const paused = pausedReplicas(spec, draft.current); // KEDA's pause: nothing else is decided
+  if (paused !== null) {
+    draft.reasons.push(paused.reason);
+    return conclude(draft, paused.replicas);
+  }
   return decideAfterEvent(draft, prepare(draft)); // (d), (f), then (b)–(j)
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from 'zod';
-import { formulaVariables, parseFormula } from './policy/event/formula.js';
+import { checkFormula, formulaVariables, parseFormula } from './policy/event/formula.js';
 import { cronTriggerConfigSchema } from './policy/schedule.js';
 
 const MAX_INT32 = 2_147_483_647;
@@ -233,6 +233,16 @@ export const eventSpecSchema = z
      * `hpa` = the HPA's own HPAScaleToZero behaviour (the metrics alone decide).
      */
     zeroTransitions: z.enum(['keda', 'hpa']).default('keda'),
+    /**
+     * KEDA's pause annotations (`autoscaling.keda.sh/paused`, `.../paused-replicas`): while set,
+     * nothing is decided; `replicas: null` holds the current count, a number scales to it and
+     * holds it (not bounded by min/max, as in KEDA). null = not paused.
+     */
+    paused: z
+      .object({ replicas: int(0).nullable().default(null) })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 export type EventSpec = z.infer<typeof eventSpecSchema>;
@@ -474,15 +484,18 @@ function checkFormulaNames(
   const parsed = parseFormula(modifiers.formula);
   if (!parsed.ok) return;
   const names = new Set(spec.triggers.map((t) => t.name));
-  for (const name of formulaVariables(parsed.value)) {
-    if (!names.has(name)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['event', 'scalingModifiers', 'formula'],
-        message: `reads ${name}, which is not a trigger name (${[...names].join(', ')})`,
-      });
-    }
+  const path = ['event', 'scalingModifiers', 'formula'];
+  const unknown = formulaVariables(parsed.value).filter((name) => !names.has(name));
+  for (const name of unknown) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `reads ${name}, which is not a trigger name (${[...names].join(', ')})`,
+    });
   }
+  if (unknown.length > 0) return;
+  const checked = checkFormula(modifiers.formula, [...names]);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', path, message: checked.error });
 }
 
 export type ScalerSpec = z.output<typeof scalerSpecSchema>;

@@ -11,7 +11,9 @@ import { runCaseFile } from '../../src/conformance/run.js';
 import type { CaseResult } from '../../src/conformance/result.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const sharedFile = resolve(repoRoot, '../shared/conformance/keda-cases.json');
+// TIDE_SHARED_DIR: where ../shared is when the checkout is a worktree elsewhere.
+const sharedDir = process.env.TIDE_SHARED_DIR ?? resolve(repoRoot, '../shared');
+const sharedFile = resolve(sharedDir, 'conformance/keda-cases.json');
 const extraDir = join(repoRoot, 'test/conformance/cases');
 
 function load(path: string): CaseResult[] {

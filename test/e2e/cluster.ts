@@ -67,8 +67,9 @@ export function kubectlResult(
 export const apply = (namespace: string, yaml: string): string =>
   kubectl(['-n', namespace, 'apply', '-f', '-'], yaml);
 
+/** `kubectl get RESOURCE... -o json` in a namespace (`resource` may carry flags: 'pods -l app=x'). */
 export function getJson<T = Record<string, unknown>>(namespace: string, resource: string): T {
-  return JSON.parse(kubectl(['-n', namespace, 'get', resource, '-o', 'json'])) as T;
+  return JSON.parse(kubectl(['-n', namespace, 'get', ...resource.split(' '), '-o', 'json'])) as T;
 }
 
 /** A fresh namespace for one test file; delete it in afterAll. */

@@ -2,12 +2,16 @@
  * A small evaluator for the subset of expr-lang (https://expr-lang.org) that KEDA's
  * `scalingModifiers.formula` uses: numbers, trigger names, `nil`, `true`/`false`, `+ - * / %`,
  * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`,
- * parentheses, array literals, `float(x)`, `int(x)`, `abs`, `min`, `max` and
- * `count(list, {# > 1})`.
+ * `**` and `^` (power), parentheses, array literals, the numeric built-ins `float`, `int`, `abs`,
+ * `ceil`, `floor`, `round`, `min`, `max`, `sum`, `mean`, `median`, `len`, and the predicates
+ * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`).
  *
  * Precedence follows expr-lang: `??` binds tightest among binary operators (`a ?? b + 1` is
  * `(a ?? b) + 1`), then `* / %`, `+ -`, comparisons, `&&`, `||`, and the ternary last.
- * Variables are trigger names; a nil variable (a trigger beyond its fallback threshold) is `null`.
+ * Variables are trigger names; a trigger without a value at this tick (beyond its fallback
+ * threshold, failed, or missing) is nil (`null`), as a missing key of expr-lang's map env is, so
+ * `a ?? b` falls through to `b`. Every error — syntax, nesting deeper than `maxDepth`, a nil or
+ * boolean where a number is needed — is a value naming the position, never an exception.
  *
  * @module
  */
@@ -60,6 +64,7 @@ const operators = [
   '&&',
   '||',
   '**',
+  '^',
   '+',
   '-',
   '*',
@@ -128,13 +133,21 @@ const precedence: Readonly<Record<string, number>> = {
   '/': 60,
   '%': 60,
   '**': 100,
+  '^': 100,
   '??': 500,
 };
 
-const normalizeOp = (op: string): string => (op === 'or' ? '||' : op === 'and' ? '&&' : op);
+const aliases: Readonly<Record<string, string>> = { or: '||', and: '&&', '^': '**' };
+const normalizeOp = (op: string): string => aliases[op] ?? op;
+
+/** Deeper nesting is a syntax error (bounds the recursion of parsing and evaluation). */
+export const maxDepth = 100;
+/** Longer formulas are an error (bounds left-nested chains such as `a + a + ...`). */
+export const maxLength = 4096;
 
 class Parser {
   #i = 0;
+  #depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   get peek(): Token {
@@ -156,6 +169,18 @@ class Parser {
   }
 
   expression(): Formula {
+    this.#depth += 1;
+    if (this.#depth > maxDepth) {
+      throw new FormulaSyntaxError(
+        `the formula nests deeper than ${maxDepth} levels at position ${this.peek.pos}`,
+      );
+    }
+    const result = this.ternary();
+    this.#depth -= 1;
+    return result;
+  }
+
+  ternary(): Formula {
     const test = this.binary(0);
     if (this.peek.type === 'op' && this.peek.text === '?') {
       this.next();
@@ -174,8 +199,8 @@ class Parser {
         t.type !== 'num' && Object.hasOwn(precedence, t.text) ? precedence[t.text] : undefined;
       if (prec === undefined || prec <= minPrec || t.type === 'end') return left;
       this.next();
-      // `**` is right-associative; everything else is left-associative.
-      const right = this.binary(t.text === '**' ? prec - 1 : prec);
+      // `**` / `^` are right-associative; everything else is left-associative.
+      const right = this.binary(prec === 100 ? prec - 1 : prec);
       left = { kind: 'binary', op: normalizeOp(t.text), left, right, pos: t.pos };
     }
   }
@@ -188,7 +213,15 @@ class Parser {
     ) {
       this.next();
       const op = t.text === 'not' ? '!' : t.text;
-      return { kind: 'unary', op, arg: this.unary(), pos: t.pos };
+      this.#depth += 1;
+      if (this.#depth > maxDepth) {
+        throw new FormulaSyntaxError(
+          `the formula nests deeper than ${maxDepth} levels at position ${t.pos}`,
+        );
+      }
+      const arg = this.unary();
+      this.#depth -= 1;
+      return { kind: 'unary', op, arg, pos: t.pos };
     }
     return this.primary();
   }
@@ -248,6 +281,12 @@ function describe(t: Token): string {
 /** Parses a formula; a syntax error names the position (0-based character offset). */
 export function parseFormula(src: string): FormulaResult<Formula> {
   try {
+    if (src.length > maxLength) {
+      return {
+        ok: false,
+        error: `the formula is ${src.length} characters long, at most ${maxLength}`,
+      };
+    }
     const parser = new Parser(tokenize(src));
     if (parser.peek.type === 'end') return { ok: false, error: 'formula is empty' };
     const ast = parser.expression();
@@ -333,17 +372,17 @@ function evalCollection(
 ): FormulaValue {
   if (n.kind === 'array') return n.items.map((i) => evalNode(i, env, elem));
   if (n.kind === 'closure') {
-    throw new FormulaRuntimeError('a predicate {...} is only allowed as an argument of count');
+    throw new FormulaRuntimeError(
+      'a predicate {...} is only allowed as the second argument of count, all, any, none or one',
+    );
   }
   if (elem === undefined) throw new FormulaRuntimeError('# used outside a predicate');
   return elem;
 }
 
+/** A name without a value (its trigger failed or is missing) is nil, as in expr-lang's map env. */
 function lookup(n: Extract<Formula, { kind: 'var' }>, env: Env): FormulaValue {
-  if (!Object.hasOwn(env, n.name)) {
-    throw new FormulaRuntimeError(`unknown name ${n.name} at position ${n.pos}`);
-  }
-  return env[n.name] ?? null;
+  return Object.hasOwn(env, n.name) ? (env[n.name] ?? null) : null;
 }
 
 function evalCond(
@@ -431,61 +470,125 @@ function arithmetic(op: string, a: number, b: number): FormulaValue {
   return f(a, b);
 }
 
-function evalCall(
-  n: Extract<Formula, { kind: 'call' }>,
-  env: Env,
-  elem: FormulaValue | undefined,
-): FormulaValue {
-  if (n.name === 'count') return evalCount(n, env, elem);
-  const args = n.args.map((a) => evalNode(a, env, elem));
-  const nums = (): number[] => args.map((a) => num(a, `${n.name}()`, n.pos));
-  switch (n.name) {
-    case 'float':
-      return one(nums(), n);
-    case 'int':
-      return Math.trunc(one(nums(), n));
-    case 'abs':
-      return Math.abs(one(nums(), n));
-    case 'min':
-      return Math.min(...atLeastOne(nums(), n));
-    case 'max':
-      return Math.max(...atLeastOne(nums(), n));
-    default:
-      throw new FormulaRuntimeError(`unknown function ${n.name} at position ${n.pos}`);
-  }
+const predicates = new Set(['count', 'all', 'any', 'none', 'one']);
+
+/** Go's math.Round: halves away from zero (JavaScript's Math.round rounds them up). */
+const roundHalfAway = (x: number): number => Math.sign(x) * Math.round(Math.abs(x));
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }
 
-function one(args: readonly number[], n: { name: string; pos: number }): number {
+type Call = Extract<Formula, { kind: 'call' }>;
+
+/** Built-ins of one number. */
+const unaryBuiltins: Readonly<Record<string, (x: number) => number>> = {
+  float: (x) => x,
+  int: Math.trunc,
+  abs: Math.abs,
+  ceil: Math.ceil,
+  floor: Math.floor,
+  round: roundHalfAway,
+};
+
+/** Built-ins over numbers: several arguments, or one list (`max(a, b)`, `sum([a, b])`). */
+const listBuiltins: Readonly<Record<string, (xs: number[]) => number>> = {
+  min: (xs) => Math.min(...xs),
+  max: (xs) => Math.max(...xs),
+  sum: (xs) => xs.reduce((a, b) => a + b, 0),
+  mean: (xs) => xs.reduce((a, b) => a + b, 0) / xs.length,
+  median,
+};
+
+const builtinNames = [
+  ...Object.keys(unaryBuiltins),
+  ...Object.keys(listBuiltins),
+  'len',
+  ...predicates,
+].join(', ');
+
+function evalCall(n: Call, env: Env, elem: FormulaValue | undefined): FormulaValue {
+  if (predicates.has(n.name)) return evalPredicate(n, env, elem);
+  const args = n.args.map((a) => evalNode(a, env, elem));
+  const unaryFn = unaryBuiltins[n.name];
+  if (unaryFn !== undefined) return unaryFn(num(one(args, n), `${n.name}()`, n.pos));
+  const listFn = listBuiltins[n.name];
+  if (listFn !== undefined) return listFn(numbers(args, n));
+  if (n.name === 'len') {
+    const list = one(args, n);
+    if (!Array.isArray(list))
+      throw new FormulaRuntimeError(`len() at position ${n.pos} needs a list`);
+    return (list as readonly FormulaValue[]).length;
+  }
+  throw new FormulaRuntimeError(
+    `unknown function ${n.name} at position ${n.pos} (known: ${builtinNames})`,
+  );
+}
+
+function one(args: readonly FormulaValue[], n: { name: string; pos: number }): FormulaValue {
   if (args.length !== 1 || args[0] === undefined) {
     throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} takes one argument`);
   }
   return args[0];
 }
 
-function atLeastOne(args: number[], n: { name: string; pos: number }): number[] {
-  if (args.length === 0)
+/** The numbers of `f(a, b, ...)` or of `f([a, b, ...])`; at least one. */
+function numbers(args: readonly FormulaValue[], n: Call): number[] {
+  const [first] = args;
+  const items =
+    args.length === 1 && Array.isArray(first) ? (first as readonly FormulaValue[]) : args;
+  if (items.length === 0)
     throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} needs arguments`);
-  return args;
+  return items.map((a) => num(a, `${n.name}()`, n.pos));
 }
 
-function evalCount(
-  n: Extract<Formula, { kind: 'call' }>,
-  env: Env,
-  elem: FormulaValue | undefined,
-): number {
+/** `count`, `all`, `any`, `none`, `one` over a list with a predicate `{...}` on `#`. */
+function evalPredicate(n: Call, env: Env, elem: FormulaValue | undefined): number | boolean {
   const [listNode, predicate] = n.args;
   if (n.args.length !== 2 || listNode === undefined || predicate?.kind !== 'closure') {
     throw new FormulaRuntimeError(
-      `count() at position ${n.pos} takes a list and a predicate {...}`,
+      `${n.name}() at position ${n.pos} takes a list and a predicate {...}`,
     );
   }
   const list = evalNode(listNode, env, elem);
   if (!Array.isArray(list))
-    throw new FormulaRuntimeError(`count() at position ${n.pos} needs a list`);
-  return (list as readonly FormulaValue[]).filter((item) => {
+    throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} needs a list`);
+  const items = list as readonly FormulaValue[];
+  const matches = items.filter((item) => {
     const r = evalNode(predicate.body, env, item);
     if (typeof r !== 'boolean')
-      throw new FormulaRuntimeError(`count() predicate must return a boolean`);
+      throw new FormulaRuntimeError(`${n.name}() predicate must return a boolean`);
     return r;
   }).length;
+  const results: Readonly<Record<string, number | boolean>> = {
+    count: matches,
+    all: matches === items.length,
+    any: matches > 0,
+    none: matches === 0,
+    one: matches === 1,
+  };
+  return results[n.name] ?? matches;
+}
+
+/**
+ * Checks a formula as KEDA's admission webhook does (compile, then run once with every trigger
+ * at -1): a runtime error, or a result that is not a number (or nil), makes it invalid.
+ */
+export function checkFormula(src: string, names: readonly string[]): FormulaResult<Formula> {
+  const parsed = parseFormula(src);
+  if (!parsed.ok) return parsed;
+  const dummy = Object.fromEntries(names.map((name) => [name, -1]));
+  const run = evaluateFormula(parsed.value, dummy);
+  if (!run.ok) return { ok: false, error: `with every trigger at -1: ${run.error}` };
+  if (run.value !== null && typeof run.value !== 'number') {
+    return {
+      ok: false,
+      error: `must return a number, returns ${show(run.value)} with every trigger at -1`,
+    };
+  }
+  return parsed;
 }

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseAllDocuments, stringify } from 'yaml';
+import { importDocuments, type ImportOptions, type ImportResult } from '../migrate/import.js';
+import { validateTriggerConfig } from '../sources/registry.js';
+
+interface Flags {
+  readonly local?: boolean;
+  readonly json?: boolean;
+  readonly secretDir: string;
+  readonly clusterAuthNamespace: string;
+}
+
+/**
+ * `tide import FILE...|-`: HPAs and KEDA ScaledObjects (with their TriggerAuthentications) →
+ * ElasticScalers (or, with --local, a local-runner file) with the same meaning. Errors name the
+ * object and the field; exit 1 on any. Notes (what to set up, known differences) go to stderr.
+ */
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'convert HPA and KEDA ScaledObject YAML/JSON into ElasticScalers; exit 1 on any error',
+    )
+    .argument(
+      '<files...>',
+      'YAML (multi-document) or JSON files, kubectl lists included; - for standard input',
+    )
+    .option(
+      '--local',
+      'write a local-runner file (scalers: [...]) instead of ElasticScaler objects',
+    )
+    .option('--json', 'print {objects, issues, notes, secrets} as JSON for tools')
+    .option(
+      '--secret-dir <dir>',
+      'where Secrets are mounted for Tide: <dir>/<namespace>/<secret>/<key>',
+      '/etc/tide/secrets',
+    )
+    .option(
+      '--cluster-auth-namespace <ns>',
+      'the namespace of ClusterTriggerAuthentication Secrets',
+      'keda',
+    )
+    .action(async (files: string[], flags: Flags) => {
+      const docs = await readDocuments(files);
+      if (docs === null) {
+        process.exitCode = 1;
+        return;
+      }
+      const result = runImport(docs, {
+        local: flags.local === true,
+        secretDir: flags.secretDir.replace(/\/+$/, ''),
+        clusterAuthNamespace: flags.clusterAuthNamespace,
+      });
+      process.stdout.write(
+        flags.json === true
+          ? `${JSON.stringify(result, null, 2)}\n`
+          : render(result, flags.local === true),
+      );
+      if (flags.json !== true) report(result);
+      if (result.issues.length > 0) process.exitCode = 1;
+    });
+}
+
+/** The import, with every trigger checked against its source's own schema. */
+export function runImport(
+  docs: readonly unknown[],
+  options: Omit<ImportOptions, 'checkTrigger'>,
+): ImportResult {
+  return importDocuments(docs, {
+    ...options,
+    checkTrigger: (trigger, path) => {
+      const r = validateTriggerConfig(trigger, path);
+      return r.ok ? [] : r.issues;
+    },
+  });
+}
+
+async function readText(file: string): Promise<string> {
+  if (file !== '-') return readFile(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readDocuments(files: readonly string[]): Promise<unknown[] | null> {
+  const docs: unknown[] = [];
+  for (const file of files) {
+    const where = file === '-' ? 'stdin' : file;
+    let text: string;
+    try {
+      text = await readText(file);
+    } catch (error) {
+      process.stderr.write(`tide import: reading ${where}: ${(error as Error).message}\n`);
+      return null;
+    }
+    for (const doc of parseAllDocuments(text)) {
+      const first = doc.errors[0];
+      if (first !== undefined) {
+        process.stderr.write(`tide import: parsing ${where}: ${first.message}\n`);
+        return null;
+      }
+      docs.push(doc.toJS() as unknown);
+    }
+  }
+  return docs;
+}
+
+function render(result: ImportResult, local: boolean): string {
+  const header = result.secrets
+    .map(
+      (s) =>
+        `# reads Secret ${s.namespace}/${s.name} key ${s.key} from ${s.path}: mount it there for Tide\n`,
+    )
+    .join('');
+  if (local) return `${header}${stringify({ scalers: result.objects.map((o) => o.document) })}`;
+  return header + result.objects.map((o) => stringify(o.document)).join('---\n');
+}
+
+function report(result: ImportResult): void {
+  for (const n of result.notes)
+    process.stderr.write(`tide import: note: ${n.object}: ${n.message}\n`);
+  for (const i of result.issues)
+    process.stderr.write(`tide import: error: ${i.object}: ${i.message}\n`);
+}

@@ -1,0 +1,147 @@
+/**
+ * Reading one KEDA trigger's parameters while it is converted: every metadata key and every
+ * authentication parameter a converter reads is marked used; what is left unread at the end is an
+ * error (never a silent drop).
+ *
+ * @module
+ */
+import { secretRefOf, type ParamSource, type SecretUse } from './keda-auth.js';
+import { describeField, invalid, unsupported, type Sink } from './issues.js';
+
+export interface TriggerCtx {
+  readonly sink: Sink;
+  /** `spec.triggers[2]` */
+  readonly field: string;
+  readonly type: string;
+  readonly namespace: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly params: ReadonlyMap<string, ParamSource>;
+  readonly used: Set<string>;
+  readonly secretDir: string;
+  readonly secrets: SecretUse[];
+}
+
+const metaField = (ctx: TriggerCtx, key: string): string => `${ctx.field}.metadata.${key}`;
+
+/** Where a parameter comes from: metadata, `<name>FromEnv`, or the authentication. */
+function source(ctx: TriggerCtx, name: string): ParamSource | undefined {
+  const value = ctx.metadata[name];
+  if (value !== undefined) {
+    ctx.used.add(`metadata.${name}`);
+    return { from: 'metadata', value };
+  }
+  const env = ctx.metadata[`${name}FromEnv`];
+  if (env !== undefined) {
+    ctx.used.add(`metadata.${name}FromEnv`);
+    return { from: 'env', name: env, field: metaField(ctx, `${name}FromEnv`) };
+  }
+  const auth = ctx.params.get(name);
+  if (auth !== undefined) ctx.used.add(`auth.${name}`);
+  return auth;
+}
+
+/** A plain-text parameter (a host, a user name); one held in a Secret or env is an error. */
+export function plain(ctx: TriggerCtx, name: string): string | undefined {
+  const s = source(ctx, name);
+  if (s === undefined || s.from === 'metadata') return s?.value;
+  unsupported(
+    ctx.sink,
+    s.field,
+    `${s.field}: ${name} of a ${ctx.type} trigger comes from ${s.from === 'env' ? `the variable ${s.name}` : `Secret ${s.namespace}/${s.name} key ${s.key}`}; Tide takes ${name} as plain text: write its value in the spec`,
+  );
+  return undefined;
+}
+
+export function required(ctx: TriggerCtx, name: string): string | undefined {
+  const value = plain(ctx, name);
+  if (value === undefined && !ctx.sink.issues.some((i) => i.field.endsWith(name))) {
+    invalid(
+      ctx.sink,
+      metaField(ctx, name),
+      describeField(metaField(ctx, name), undefined, `required by KEDA's ${ctx.type} scaler`),
+    );
+  }
+  return value;
+}
+
+/** A secret parameter as a Tide secret reference; a secret written in plain text is an error. */
+export function secret(ctx: TriggerCtx, name: string): Record<string, string> | undefined {
+  const s = source(ctx, name);
+  if (s === undefined) return undefined;
+  if (s.from !== 'metadata') return secretRefOf(s, ctx);
+  unsupported(
+    ctx.sink,
+    metaField(ctx, name),
+    `${metaField(ctx, name)}: a secret written in the ScaledObject in plain text; Tide takes secrets only by reference: move it to a Secret and reference it from a TriggerAuthentication (secretTargetRef)`,
+  );
+  return undefined;
+}
+
+/** A number parameter; `fallback` when absent; an issue (and undefined) when not a number. */
+export function num(ctx: TriggerCtx, name: string, fallback?: number): number | undefined {
+  const text = plain(ctx, name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() !== '' && Number.isFinite(value)) return value;
+  invalid(
+    ctx.sink,
+    metaField(ctx, name),
+    describeField(metaField(ctx, name), text, 'must be a number'),
+  );
+  return undefined;
+}
+
+const trueValues = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const falseValues = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/** A boolean parameter (Go's strconv.ParseBool); `fallback` when absent. */
+export function bool(ctx: TriggerCtx, name: string, fallback: boolean): boolean {
+  const text = plain(ctx, name);
+  if (text === undefined) return fallback;
+  if (trueValues.has(text)) return true;
+  if (falseValues.has(text)) return false;
+  invalid(
+    ctx.sink,
+    metaField(ctx, name),
+    describeField(metaField(ctx, name), text, 'must be true or false'),
+  );
+  return fallback;
+}
+
+/**
+ * A setting Tide has no equivalent for: fine when absent or at `neutral` (the value under which
+ * KEDA behaves as Tide does), an error otherwise.
+ */
+export function onlyDefault(ctx: TriggerCtx, name: string, neutral: string, why: string): void {
+  const text = plain(ctx, name);
+  if (text === undefined || text === neutral) return;
+  unsupported(
+    ctx.sink,
+    metaField(ctx, name),
+    describeField(metaField(ctx, name), text, `Tide's ${ctx.type} source ${why}`),
+  );
+}
+
+/** Every metadata key and authentication parameter no converter read is an error. */
+export function reportUnused(ctx: TriggerCtx): void {
+  for (const key of Object.keys(ctx.metadata)) {
+    if (ctx.used.has(`metadata.${key}`)) continue;
+    unsupported(
+      ctx.sink,
+      metaField(ctx, key),
+      describeField(
+        metaField(ctx, key),
+        ctx.metadata[key],
+        `not a setting Tide's ${ctx.type} source has`,
+      ),
+    );
+  }
+  for (const [name, s] of ctx.params) {
+    if (ctx.used.has(`auth.${name}`) || s.from === 'metadata') continue;
+    unsupported(
+      ctx.sink,
+      s.field,
+      `${s.field}: parameter ${name} is not a setting Tide's ${ctx.type} source has`,
+    );
+  }
+}

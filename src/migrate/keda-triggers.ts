@@ -1,0 +1,376 @@
+/**
+ * KEDA trigger types → Tide sources, one converter per type, alphabetically (KEDA's scaler
+ * switch). Each reads the KEDA metadata it understands (`keda-params.ts` marks it used); the
+ * target (`threshold`, `lagThreshold`, ...) and the activation threshold become the trigger's
+ * `target.value` and `activation`. A setting Tide has no equivalent for is an error, except where
+ * the difference is a known, documented one: then it is a note.
+ *
+ * @module
+ */
+import { note, unsupported } from './issues.js';
+import { bool, num, onlyDefault, plain, required, secret, type TriggerCtx } from './keda-params.js';
+
+export interface Mapped {
+  /** Tide's source type. */
+  readonly type: string;
+  readonly config: Record<string, unknown>;
+  /** KEDA's target value; undefined for cron (Tide's default, as KEDA's). */
+  readonly target?: number | undefined;
+  readonly activation?: number | undefined;
+}
+
+type Converter = (ctx: TriggerCtx) => Mapped;
+
+const defined = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+/** `a=b,c=d` (KEDA's customHeaders) as a map. */
+function headerMap(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const pairs = text.split(',').map((p) => p.split('=').map((s) => s.trim()));
+  return Object.fromEntries(
+    pairs.filter((p) => p.length === 2).map(([k, v]) => [k ?? '', v ?? '']),
+  );
+}
+
+/** Basic or bearer credentials (`authModes` in KEDA's prometheus and metrics-api scalers). */
+function httpAuth(ctx: TriggerCtx, modeKey: string, tokenParam: string): Record<string, unknown> {
+  const modes = (plain(ctx, modeKey) ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  const out: Record<string, unknown> = {};
+  for (const mode of modes) {
+    if (mode === 'bearer') out.bearerToken = secret(ctx, tokenParam);
+    else if (mode === 'basic')
+      Object.assign(out, { username: plain(ctx, 'username'), password: secret(ctx, 'password') });
+    else
+      unsupported(
+        ctx.sink,
+        `${ctx.field}.metadata.${modeKey}`,
+        `${ctx.field}.metadata.${modeKey} = ${JSON.stringify(mode)}: Tide's ${ctx.type} source authenticates with basic or bearer only`,
+      );
+  }
+  return defined(out);
+}
+
+const prometheus: Converter = (ctx) => {
+  const config = defined({
+    serverAddress: required(ctx, 'serverAddress'),
+    query: required(ctx, 'query'),
+    headers: headerMap(plain(ctx, 'customHeaders')),
+    timeoutMs: num(ctx, 'timeout'),
+    ...httpAuth(ctx, 'authModes', 'bearerToken'),
+  });
+  onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
+  for (const key of ['namespace', 'queryParameters', 'awsRegion', 'identityOwner'])
+    onlyDefault(ctx, key, '', `has no ${key} setting`);
+  if (bool(ctx, 'ignoreNullValues', true)) {
+    note(
+      ctx.sink,
+      `${ctx.field}.metadata.ignoreNullValues`,
+      `${ctx.field}: KEDA reads an empty result as 0 (ignoreNullValues); Tide reads it as a failed read, which never shrinks the target: append "or vector(0)" to the query for KEDA's behaviour`,
+    );
+  }
+  return {
+    type: 'prometheus',
+    config,
+    target: num(ctx, 'threshold'),
+    activation: num(ctx, 'activationThreshold', 0),
+  };
+};
+
+/** KEDA's GJSON path (`a.b.0.c`) as Tide's value path (`a.b[0].c`). */
+function valuePath(location: string | undefined): string | undefined {
+  return location
+    ?.split('.')
+    .map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`))
+    .join('');
+}
+
+const metricsApi: Converter = (ctx) => {
+  const config = defined({
+    url: required(ctx, 'url'),
+    valuePath: valuePath(required(ctx, 'valueLocation')),
+    ...httpAuth(ctx, 'authMode', 'token'),
+    timeoutMs: num(ctx, 'timeout'),
+  });
+  onlyDefault(ctx, 'format', 'json', 'reads JSON only');
+  onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
+  onlyDefault(
+    ctx,
+    'aggregateFromKubeServiceEndpoints',
+    'false',
+    'reads one URL, not every endpoint of a Service',
+  );
+  onlyDefault(ctx, 'aggregationType', 'average', 'reads one URL (no aggregation)');
+  return {
+    type: 'http',
+    config,
+    target: num(ctx, 'targetValue'),
+    activation: num(ctx, 'activationTargetValue', 0),
+  };
+};
+
+/** A RabbitMQ URL (`amqp://user@host:5672/vhost`); a password in it is never copied. */
+function rabbitHost(ctx: TriggerCtx, text: string): Record<string, unknown> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { host: text };
+  }
+  if (url.password !== '') {
+    unsupported(
+      ctx.sink,
+      `${ctx.field}.metadata.host`,
+      `${ctx.field}.metadata.host: the URL holds a password in plain text; Tide takes secrets only by reference: put the host without it in the ScaledObject and the password in a Secret (TriggerAuthentication parameter password)`,
+    );
+  }
+  const amqp = url.protocol.startsWith('amqp');
+  const vhost = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  return defined({
+    protocol: amqp ? 'amqp' : 'http',
+    host: url.hostname,
+    port: url.port === '' ? undefined : Number(url.port),
+    tls: url.protocol === 'amqps:' || url.protocol === 'https:' ? true : undefined,
+    vhost: vhost === '' ? undefined : vhost,
+    username: url.username === '' ? undefined : decodeURIComponent(url.username),
+  });
+}
+
+/**
+ * KEDA's QueueLength over the management API counts ready and unacknowledged messages (ready only
+ * with excludeUnacknowledged); over AMQP a passive declare sees the ready ones only.
+ */
+function rabbitMetric(
+  ctx: TriggerCtx,
+  protocol: unknown,
+): { metric: string; target: number | undefined } {
+  const mode = plain(ctx, 'mode');
+  const excludeUnacked = bool(ctx, 'excludeUnacknowledged', false);
+  const legacy = num(ctx, 'queueLength');
+  if (mode === 'MessageRate') return { metric: 'publishRate', target: num(ctx, 'value') };
+  const metric = excludeUnacked || protocol === 'amqp' ? 'messagesReady' : 'messages';
+  return { metric, target: num(ctx, 'value') ?? legacy ?? 20 };
+}
+
+const rabbitmq: Converter = (ctx) => {
+  const hostText = required(ctx, 'host');
+  const fromUrl = hostText === undefined ? {} : rabbitHost(ctx, hostText);
+  const vhostName = plain(ctx, 'vhostName');
+  const explicit = plain(ctx, 'protocol');
+  const protocol = explicit === undefined || explicit === 'auto' ? fromUrl.protocol : explicit;
+  const { metric, target } = rabbitMetric(ctx, protocol);
+  const config = defined({
+    ...fromUrl,
+    protocol,
+    ...(vhostName === undefined ? {} : { vhost: vhostName }),
+    username: plain(ctx, 'username') ?? fromUrl.username,
+    password: secret(ctx, 'password'),
+    queue: required(ctx, 'queueName'),
+    metric,
+    timeoutMs: num(ctx, 'timeout'),
+  });
+  onlyDefault(ctx, 'useRegex', 'false', 'reads one queue by name');
+  onlyDefault(ctx, 'operation', 'sum', 'reads one queue by name');
+  onlyDefault(ctx, 'pageSize', '100', 'reads one queue by name');
+  onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
+  return { type: 'rabbitmq', config, target, activation: num(ctx, 'activationValue', 0) };
+};
+
+/** `address` (`host:port`) or `host` + `port`, database, TLS and credentials of a Redis trigger. */
+function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
+  const address = plain(ctx, 'address');
+  const [host, port] =
+    address === undefined ? [plain(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
+  if (host === undefined) required(ctx, 'address');
+  for (const key of ['addresses', 'hosts', 'ports', 'sentinelMaster', 'sentinelUsername'])
+    onlyDefault(ctx, key, '', 'reads one Redis server (no cluster or sentinel)');
+  onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
+  return defined({
+    host,
+    port: port === undefined ? undefined : Number(port),
+    db: num(ctx, 'databaseIndex'),
+    tls: bool(ctx, 'enableTLS', false) ? true : undefined,
+    username: plain(ctx, 'username'),
+    password: secret(ctx, 'password'),
+  });
+}
+
+const redis: Converter = (ctx) => ({
+  type: 'redis',
+  config: { ...redisConnection(ctx), metric: 'listLength', key: required(ctx, 'listName') },
+  target: num(ctx, 'listLength', 5),
+  activation: num(ctx, 'activationListLength', 0),
+});
+
+const redisStreams: Converter = (ctx) => {
+  const lag = num(ctx, 'lagCount');
+  onlyDefault(
+    ctx,
+    'streamLength',
+    '',
+    "reads a consumer group's lag or pending entries, not the stream length",
+  );
+  return {
+    type: 'redis',
+    config: defined({
+      ...redisConnection(ctx),
+      metric: lag === undefined ? 'streamPending' : 'streamLag',
+      key: required(ctx, 'stream'),
+      group: required(ctx, 'consumerGroup'),
+    }),
+    target: lag ?? num(ctx, 'pendingEntriesCount', 5),
+    activation: num(ctx, 'activationLagCount', 0),
+  };
+};
+
+const saslMechanisms: Readonly<Record<string, string>> = {
+  plaintext: 'plain',
+  scram_sha256: 'scram-sha-256',
+  scram_sha512: 'scram-sha-512',
+};
+
+function kafkaSasl(ctx: TriggerCtx): Record<string, unknown> | undefined {
+  const credentials = { username: plain(ctx, 'username'), password: secret(ctx, 'password') };
+  const sasl = plain(ctx, 'sasl');
+  if (sasl === undefined || sasl === 'none') return undefined;
+  const mechanism = saslMechanisms[sasl];
+  if (mechanism === undefined) {
+    unsupported(
+      ctx.sink,
+      `${ctx.field}.metadata.sasl`,
+      `${ctx.field}: sasl = ${JSON.stringify(sasl)}: Tide's kafka source supports plaintext, scram_sha256 and scram_sha512`,
+    );
+    return undefined;
+  }
+  return { mechanism, ...credentials };
+}
+
+const kafka: Converter = (ctx) => {
+  const config = defined({
+    brokers: required(ctx, 'bootstrapServers')
+      ?.split(',')
+      .map((b) => b.trim()),
+    group: required(ctx, 'consumerGroup'),
+    topic: plain(ctx, 'topic'),
+    offsetResetPolicy: plain(ctx, 'offsetResetPolicy'),
+    tls: plain(ctx, 'tls') === 'enable' ? true : undefined,
+    sasl: kafkaSasl(ctx),
+  });
+  for (const key of [
+    'allowIdleConsumers',
+    'excludePersistentLag',
+    'limitToPartitionsWithLag',
+    'scaleToZeroOnInvalidOffset',
+    'ensureEvenDistributionOfPartitions',
+    'unsafeSsl',
+  ]) {
+    onlyDefault(ctx, key, 'false', `has no ${key} setting yet`);
+  }
+  onlyDefault(ctx, 'partitionLimitation', '', 'has no partitionLimitation setting yet');
+  onlyDefault(ctx, 'version', '', 'negotiates the protocol version itself');
+  onlyDefault(ctx, 'fullMetadata', 'true', 'always reads full metadata');
+  note(
+    ctx.sink,
+    ctx.field,
+    `${ctx.field}: KEDA caps a kafka trigger's replicas at the topic's partition count (allowIdleConsumers: false); Tide's kafka source does not yet: set maxReplicas to the partition count to keep that cap`,
+  );
+  return {
+    type: 'kafka',
+    config,
+    target: num(ctx, 'lagThreshold', 10),
+    activation: num(ctx, 'activationLagThreshold', 0),
+  };
+};
+
+function sqlConnection(ctx: TriggerCtx, keys: { user: string }): Record<string, unknown> {
+  for (const key of ['connection', 'connectionString']) {
+    if (ctx.metadata[`${key}FromEnv`] !== undefined || ctx.params.has(key)) {
+      plain(ctx, key);
+      unsupported(
+        ctx.sink,
+        `${ctx.field}.metadata.${key}`,
+        `${ctx.field}: a ${key} is one secret holding host, user and password; Tide's ${ctx.type} source takes host, port, database and user as settings and the password by reference`,
+      );
+    }
+  }
+  return defined({
+    host: required(ctx, 'host'),
+    port: num(ctx, 'port'),
+    database: required(ctx, 'dbName'),
+    user: required(ctx, keys.user),
+    password: secret(ctx, 'password'),
+    query: required(ctx, 'query'),
+  });
+}
+
+const postgresql: Converter = (ctx) => {
+  const sslmode = plain(ctx, 'sslmode');
+  return {
+    type: 'postgresql',
+    config: defined({
+      ...sqlConnection(ctx, { user: 'userName' }),
+      tls: sslmode !== undefined && sslmode !== 'disable' ? true : undefined,
+    }),
+    target: num(ctx, 'targetQueryValue'),
+    activation: num(ctx, 'activationTargetQueryValue', 0),
+  };
+};
+
+const mysql: Converter = (ctx) => {
+  onlyDefault(ctx, 'metricName', '', 'names the metric after the trigger');
+  return {
+    type: 'mysql',
+    config: sqlConnection(ctx, { user: 'username' }),
+    target: num(ctx, 'queryValue'),
+    activation: num(ctx, 'activationQueryValue', 0),
+  };
+};
+
+const natsJetstream: Converter = (ctx) => {
+  const endpoint = required(ctx, 'natsServerMonitoringEndpoint');
+  onlyDefault(ctx, 'account', '$G', 'reads the default account');
+  onlyDefault(ctx, 'useHttps', 'false', 'connects with the NATS protocol');
+  note(
+    ctx.sink,
+    `${ctx.field}.metadata.natsServerMonitoringEndpoint`,
+    `${ctx.field}: KEDA reads NATS's monitoring endpoint ${String(endpoint)}; Tide's nats source connects to the client port (4222) of the same host: check host and port in the spec`,
+  );
+  return {
+    type: 'nats',
+    config: {
+      host: endpoint?.split(':')[0],
+      stream: required(ctx, 'stream'),
+      consumer: required(ctx, 'consumer'),
+      metric: 'total',
+    },
+    target: num(ctx, 'lagThreshold', 10),
+    activation: num(ctx, 'activationLagThreshold', 0),
+  };
+};
+
+const cron: Converter = (ctx) => ({
+  type: 'cron',
+  config: defined({
+    timezone: required(ctx, 'timezone'),
+    start: required(ctx, 'start'),
+    end: required(ctx, 'end'),
+    desiredReplicas: num(ctx, 'desiredReplicas'),
+  }),
+});
+
+/** Converters by KEDA trigger type, alphabetically. */
+export const kedaConverters: Readonly<Record<string, Converter>> = {
+  cron,
+  kafka,
+  'metrics-api': metricsApi,
+  mysql,
+  'nats-jetstream': natsJetstream,
+  postgresql,
+  prometheus,
+  rabbitmq,
+  redis,
+  'redis-streams': redisStreams,
+};
