@@ -14,10 +14,21 @@ const layers = {
     'cli',
     'conformance',
     'migrate',
+    'crd',
   ],
-  sim: ['sources', 'targets', 'runtime', 'report', 'server', 'cli', 'conformance', 'migrate'],
-  conformance: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli'],
-  // The CRD generator reads the spec schema only.
+  sim: [
+    'sources',
+    'targets',
+    'runtime',
+    'report',
+    'server',
+    'cli',
+    'conformance',
+    'migrate',
+    'crd',
+  ],
+  conformance: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli', 'crd'],
+  // The CRD generator reads the spec schema only; only the CLI (`tide crd`) imports it.
   crd: [
     'sim',
     'sources',
@@ -65,7 +76,7 @@ const layers = {
   ],
   runtime: ['sim', 'report', 'server', 'cli', 'conformance', 'migrate', 'crd'],
   report: ['sources', 'targets', 'runtime', 'server', 'cli', 'conformance', 'migrate', 'crd'],
-  server: ['cli'],
+  server: ['cli', 'crd'],
 };
 
 const folderRegex = (names) => `(^|/)(${names.join('|')})(/|\\.js$|$)`;

@@ -86,6 +86,10 @@ export function statusSchema(): JsonSchema {
         description:
           'The prediction mode in effect (defaults applied), or DryRun when dryRun is true.',
       },
+      selector: {
+        type: 'string',
+        description: "The target's pod label selector, as its /scale subresource reports it.",
+      },
       reasons: {
         type: 'array',
         items: reasonSchema,

@@ -4,8 +4,8 @@
  * and the API server refuses what the schema and its CEL rules refuse, with their messages — the
  * same specs zod refuses, so that `tide validate` and `kubectl apply` agree.
  *
- * Needs TIDE_TEST_KUBECONFIG (a test control plane: scripts/k8s/cluster.sh start prints it); fails
- * without it.
+ * Run by scripts/test-e2e.sh, which starts the control plane and exports TIDE_TEST_KUBECONFIG;
+ * fails without it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -30,41 +30,18 @@ import {
   printerColumns,
 } from '../../src/crd/crd.js';
 import { hasKubernetesTarget, toElasticScaler } from '../../src/crd/manifest.js';
+import { initialState } from '../../src/core/model.js';
+import { persistState, type ScalerStatus } from '../../src/runtime/kube/status.js';
+import { kubeconfig, waitFor } from './cluster.js';
 
-function kubeconfig(): KubeConfig {
-  const path = process.env.TIDE_TEST_KUBECONFIG;
-  if (path === undefined || path === '') {
-    throw new Error(
-      'TIDE_TEST_KUBECONFIG is not set: run the end-to-end tests against a test control plane (scripts/k8s/cluster.sh start prints its kubeconfig path)',
-    );
-  }
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-}
-
-const kc = kubeconfig();
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfig());
 const crds = kc.makeApiClient(ApiextensionsV1Api);
 const core = kc.makeApiClient(CoreV1Api);
 const objects = kc.makeApiClient(CustomObjectsApi);
 const crd = elasticScalerCrd();
 const namespace = `tide-crd-${Date.now().toString(36)}`;
 const where = { group: CRD_GROUP, version: CRD_VERSION, plural: CRD_PLURAL, namespace };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(
-  what: string,
-  ok: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** Creates an ElasticScaler as kubectl does (field validation Strict); returns what was stored. */
 async function create(name: string, spec: Record<string, unknown>, extra: object = {}) {
@@ -127,20 +104,14 @@ beforeAll(async () => {
   );
   await waitFor('the CRD to be Established', async () => {
     const read = await crds.readCustomResourceDefinition({ name: crd.metadata.name });
-    return (
-      read.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false
-    );
+    const established = read.status?.conditions?.find((c) => c.type === 'Established');
+    return established?.status === 'True' ? true : undefined;
   });
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   // Established can come a moment before the new resource is served.
-  await waitFor('the ElasticScaler resource to be served', async () => {
-    try {
-      await objects.listNamespacedCustomObject(where);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  await waitFor('the ElasticScaler resource to be served', () =>
+    objects.listNamespacedCustomObject(where),
+  );
 });
 
 afterAll(async () => {
@@ -372,37 +343,38 @@ describe('the ElasticScaler CRD on a real API server', () => {
       { status: { desiredReplicas: 9 } },
     );
     expect(created.status).toBeUndefined();
-    const status = {
+    // What the controller writes (runtime/kube/status.ts), with the engine's real initial state.
+    const controllerStatus: ScalerStatus = {
       observedGeneration: 1,
       currentReplicas: 3,
       desiredReplicas: 4,
       predictedReplicas: 5,
       lastScaleTime: '2026-01-01T00:00:00Z',
-      mode: 'DryRun',
-      reasons: [
-        { step: 'clamp', code: 'WithinBounds', message: '4 is within [1, 100]', replicas: 4 },
-      ],
+      selector: 'app=web',
+      reasons: [{ code: 'WithinBounds', message: '4 is within [1, 100]' }],
       conditions: [
         {
           type: 'Ready',
           status: 'True',
-          reason: 'Scaling',
+          reason: 'ScalerReady',
           message: '',
           lastTransitionTime: '2026-01-01T00:00:00Z',
           observedGeneration: 1,
         },
       ],
-      leader: 'tide-0_5f1c',
-      engineState: { recommendations: [{ at: 1, replicas: 4 }], failures: { cpu: 0 }, kpa: null },
+      engineState: persistState(initialState()),
     };
-    // A PUT, as the controller writes it (with the resourceVersion). A JSON merge patch would
-    // drop engineState's nulls: in a merge patch null means "remove this key".
-    const written = (await objects.replaceNamespacedCustomObjectStatus({
-      ...where,
-      name,
-      body: { ...created, status },
-      fieldValidation: 'Strict',
-    })) as { status: unknown };
+    const status = { ...controllerStatus, mode: 'DryRun', leader: 'tide-0_5f1c' };
+    // As the controller writes it: a JSON patch that adds the whole status.
+    const written = (await objects.patchNamespacedCustomObjectStatus(
+      {
+        ...where,
+        name,
+        body: [{ op: 'add', path: '/status', value: status }],
+        fieldValidation: 'Strict',
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    )) as { status: unknown };
     expect(written.status).toEqual(status);
     const rows = await table(
       `/apis/${CRD_GROUP}/${CRD_VERSION}/namespaces/${namespace}/${CRD_PLURAL}/${name}`,
