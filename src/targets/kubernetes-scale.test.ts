@@ -49,28 +49,28 @@ describe('KindResolver', () => {
   });
 
   it.each([
-    [
-      'a kind without /scale',
-      'apps/v1',
-      'ControllerRevision',
-      'NotScalable',
-      /has no \/scale subresource/,
-    ],
-    [
-      'a kind not served',
-      'apps/v1',
-      'Rollout',
-      'KindNotFound',
-      /does not serve kind Rollout in apps\/v1 \(is its CRD installed\?\)/,
-    ],
-    [
-      'a group not served',
-      'argoproj.io/v1alpha1',
-      'Rollout',
-      'KindNotFound',
-      /does not serve kind Rollout/,
-    ],
-  ])('%s is a TargetError naming it', async (_name, apiVersion, kind, reason, message) => {
+    {
+      name: 'a kind without /scale',
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      reason: 'NotScalable',
+      message: /has no \/scale subresource/,
+    },
+    {
+      name: 'a kind not served',
+      apiVersion: 'apps/v1',
+      kind: 'Rollout',
+      reason: 'KindNotFound',
+      message: /does not serve kind Rollout in apps\/v1 \(is its CRD installed\?\)/,
+    },
+    {
+      name: 'a group not served',
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      reason: 'KindNotFound',
+      message: /does not serve kind Rollout/,
+    },
+  ])('$name is a TargetError naming it', async ({ apiVersion, kind, reason, message }) => {
     const kinds = new KindResolver(fake({ 'GET /apis/apps/v1': apps }), { now: () => 0 });
     const error = await kinds.resolve(apiVersion, kind).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TargetError);
