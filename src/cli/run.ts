@@ -187,7 +187,10 @@ async function run(options: RunOptions): Promise<number> {
       pools = started;
     }
     const deps = { now: () => systemClock.now(), env: process.env };
-    for (const s of specs) opened.push(openSources(s.spec, deps));
+    for (const s of specs) {
+      const pool = pools.get(s.name);
+      opened.push(openSources(s.spec, { ...deps, proxyStats: pool && (() => pool.stats()) }));
+    }
     await Promise.all(
       specs.map((s, i) => {
         const fixed = options.replicas ?? s.spec.minReplicas;

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, get, until } from './load.js';
+import { alive, get, startLoad, until } from './load.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'dist/src/cli/index.js');
@@ -36,7 +36,10 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-function config(name: string, process: string, extra = ''): string {
+const httpTrigger = (): string =>
+  `{name: load, type: http, url: "${metricUrl}", valuePath: value, target: {type: AverageValue, value: 10}}`;
+
+function config(name: string, process: string, extra = '', trigger = httpTrigger()): string {
   const path = join(dir, name);
   writeFileSync(
     path,
@@ -47,7 +50,7 @@ function config(name: string, process: string, extra = ''): string {
     syncPeriodSeconds: 1
     target: {process: ${process}}
     triggers:
-      - {name: load, type: http, url: "${metricUrl}", valuePath: value, target: {type: AverageValue, value: 10}}
+      - ${trigger}
     behavior: {scaleDown: {stabilizationWindowSeconds: 0}}
     prediction: {mode: off}
     processOptions:
@@ -161,4 +164,54 @@ describe('tide run with a process target', () => {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
     }
   });
+
+  it.each([
+    ['hpa', '', /inflight/],
+    [
+      'kpa',
+      '    policy: kpa\n    kpa: {stableWindowSeconds: 6, targetUtilizationPercentage: 100}\n',
+      /Kpa(Stable|Panic)/,
+    ],
+  ])(
+    'policy %s on the proxy source: replicas rise under real load and fall after it',
+    async (policy, extra, reason) => {
+      const port = base + (policy === 'hpa' ? 20 : 30);
+      const process = `{command: node, args: ["${service}"], basePort: ${port + 1}, listenPort: ${port}}`;
+      // Two requests in flight per replica; each takes 20 ms of CPU.
+      const trigger =
+        '{name: inflight, type: proxy, metric: concurrency, target: {type: AverageValue, value: 2}}';
+      const yaml = config(
+        `${policy}.yaml`,
+        process,
+        `      env: {WORK_MS: "20"}\n${extra}`,
+        trigger,
+      );
+      const run = tideRun(yaml);
+      try {
+        await until('one replica ready', () => count(run, 'replica ready') === 1, 20_000);
+        // Six requests kept in flight → 6 / 2 = 3 replicas.
+        const load = startLoad(`http://127.0.0.1:${port}/work`, 6);
+        const risen = (): boolean =>
+          run.lines().some((l) => /^scaled from \d+ to [34]$/.test(String(l.msg)));
+        await until('replicas rise under load', risen, 30_000);
+        await until(
+          'the new replicas serve',
+          () => new Set(load.result.replicas).size >= 3,
+          30_000,
+        );
+        const result = await load.stop();
+        const fell = (): boolean =>
+          run.lines().some((l) => /^scaled from \d+ to 1$/.test(String(l.msg)));
+        await until('replicas fall after the load', fell, 40_000);
+        expect(result.errors).toBe(0);
+        expect(result.byStatus).toEqual({ 200: result.sent });
+        const decided = run.lines().find((l) => /^decided to scale from 1 to/.test(String(l.msg)));
+        expect(JSON.stringify(decided?.reasons)).toMatch(reason);
+        run.child.kill('SIGTERM');
+        expect(await run.exited).toBe(0);
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    },
+  );
 });

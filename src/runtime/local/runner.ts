@@ -14,6 +14,7 @@ import {
   type ScalerState,
 } from '../../core/model.js';
 import type { KubeDeps } from '../../sources/kube.js';
+import type { ProxyDeps } from '../../sources/proxy.js';
 import { createSource, engineTriggerTypes } from '../../sources/registry.js';
 import type { Source } from '../../sources/source.js';
 import type { Target, TargetProblem } from '../../targets/target.js';
@@ -23,7 +24,7 @@ import type { Logger } from '../log.js';
 import { tick, type TickResult } from '../tick.js';
 
 /** Opens a source for every trigger that needs one (cron triggers are the engine's own). */
-export function openSources(spec: ScalerSpec, deps: KubeDeps): Map<string, Source> {
+export function openSources(spec: ScalerSpec, deps: KubeDeps & ProxyDeps): Map<string, Source> {
   const sources = new Map<string, Source>();
   try {
     for (const trigger of spec.triggers) {
