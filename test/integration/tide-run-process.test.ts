@@ -132,7 +132,9 @@ describe('tide run with a process target', () => {
   it('says once, clearly, that a command cannot start, and does not scale in a loop', async () => {
     value = 5;
     const bad = `{command: node, args: ["-e", "console.error('listen: missing TLS key'); process.exit(4)"], basePort: ${base + 11}, listenPort: ${base + 10}}`;
-    const run = tideRun(config('bad.yaml', bad), '--metrics-address', '127.0.0.1:0');
+    // A secret in the replicas' environment is never logged.
+    const secret = '      env: {API_KEY: "k3y-s3cret-91"}\n';
+    const run = tideRun(config('bad.yaml', bad, secret), '--metrics-address', '127.0.0.1:0');
     try {
       await until('serving', () => run.stderr().includes('serving the dashboard'), 20_000);
       const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stderr())?.[1];
@@ -160,6 +162,7 @@ describe('tide run with a process target', () => {
       );
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
+      expect(run.stderr()).not.toContain('k3y-s3cret-91');
     } finally {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
     }
