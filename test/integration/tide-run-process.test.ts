@@ -84,6 +84,18 @@ function tideRun(file: string, ...args: string[]): Run {
   return { child, lines, stderr: () => stderr, exited };
 }
 
+/**
+ * After a failed assertion: SIGTERM (the runner stops its replicas), SIGKILL only if it is still
+ * there 15 s later, since a SIGKILLed runner cannot stop them.
+ */
+async function stopRun(run: Run): Promise<void> {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+  run.child.kill('SIGTERM');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 15_000);
+  await run.exited;
+  clearTimeout(timer);
+}
+
 const count = (run: Run, msg: string): number => run.lines().filter((l) => l.msg === msg).length;
 
 describe('tide run with a process target', () => {
@@ -125,7 +137,7 @@ describe('tide run with a process target', () => {
       expect(pids.filter(alive)).toEqual([]);
       await expect(get(`http://127.0.0.1:${listen}/x`)).rejects.toThrow();
     } finally {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await stopRun(run);
     }
   });
 
@@ -164,7 +176,7 @@ describe('tide run with a process target', () => {
       expect(await run.exited).toBe(0);
       expect(run.stderr()).not.toContain('k3y-s3cret-91');
     } finally {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await stopRun(run);
     }
   });
 
@@ -213,7 +225,7 @@ describe('tide run with a process target', () => {
         run.child.kill('SIGTERM');
         expect(await run.exited).toBe(0);
       } finally {
-        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+        await stopRun(run);
       }
     },
   );

@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scalerSpecSchema } from '../../core/spec.js';
+import { parse } from 'yaml';
+import { parseSpec, scalerSpecSchema } from '../../core/spec.js';
 import { parseProcessOptions } from './config.js';
 
 const processSpec = scalerSpecSchema.parse({
@@ -45,5 +48,24 @@ describe('parseProcessOptions', () => {
     expect(r.ok ? '' : r.issues[0]?.message).toBe(
       'processOptions: only for a process target (target: {process: {...}})',
     );
+  });
+});
+
+describe('examples/tide-local.yaml', () => {
+  it('parses: its specs, their process targets and processOptions', async () => {
+    const text = await readFile(
+      join(import.meta.dirname, '../../../examples/tide-local.yaml'),
+      'utf8',
+    );
+    const file = parse(text) as { scalers: Record<string, unknown>[] };
+    expect(file.scalers).toHaveLength(1);
+    for (const { processOptions, ...input } of file.scalers) {
+      const spec = parseSpec(input);
+      expect(spec.ok ? [] : spec.issues).toEqual([]);
+      if (!spec.ok) continue;
+      expect(spec.value.target).toHaveProperty('process.command', 'node');
+      const options = parseProcessOptions(processOptions, spec.value);
+      expect(options.ok ? [] : options.issues).toEqual([]);
+    }
   });
 });
