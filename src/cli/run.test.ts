@@ -50,7 +50,7 @@ const oneTick = (name: string): string[] => {
 };
 
 describe('tide run', () => {
-  it('exits 2 without --dry-run: targets are not implemented yet', async () => {
+  it('exits 1 without --dry-run when a scaler has no process target to act on', async () => {
     const { err, code } = await tideRun(
       '-c',
       file(
@@ -58,8 +58,25 @@ describe('tide run', () => {
         scalers('{type: redis, host: r, key: k, target: {type: AverageValue, value: 1}}'),
       ),
     );
-    expect(code).toBe(2);
-    expect(err).toContain('acting on targets is not implemented yet');
+    expect(code).toBe(1);
+    expect(err).toContain(
+      'scalers[0]: target is missing: tide run acts on a process target (target: {process: {command: ...}})',
+    );
+  });
+
+  it('names a Kubernetes target it cannot act on, and every bad processOptions key', async () => {
+    const text = scalers(
+      '{type: redis, host: r, key: k, target: {type: AverageValue, value: 1}}',
+    ).replace(
+      '    minReplicas: 2\n',
+      '    minReplicas: 2\n    target: {apiVersion: apps/v1, kind: Deployment, name: web}\n    processOptions: {drainSeconds: -1}\n',
+    );
+    const { err, code } = await tideRun('-c', file('a2.yaml', text));
+    expect(code).toBe(1);
+    expect(err).toContain('scalers[0]: processOptions: only for a process target');
+    expect(err).toContain(
+      'scalers[0]: target = Deployment/web: tide run acts only on process targets',
+    );
   });
 
   it('reports every bad trigger config with its path and exits 1', async () => {

@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
-import { parseSpec, type ScalerSpec } from '../core/spec.js';
+import { parseSpec } from '../core/spec.js';
 import { explainDecision } from '../report/explain.js';
 import { systemClock } from '../runtime/clock.js';
+import { parseProcessOptions } from '../runtime/local/config.js';
 import { closeSources, openSources, runScalerLoop } from '../runtime/local/runner.js';
+import {
+  closeTargets,
+  processTargetOf,
+  startProcessTargets,
+  type LocalScaler,
+} from '../runtime/local/targets.js';
+import { createLogger, type Logger } from '../runtime/log.js';
 import {
   parseListenAddress,
   parseRunOptions,
@@ -14,17 +22,21 @@ import { TideServer } from '../server/http.js';
 import { TideMetrics } from '../server/metrics.js';
 import { validateTriggerConfig } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
-import { readSpecDocuments } from './spec-file.js';
+import type { ProcessPool } from '../targets/process-pool.js';
+import { readSpecDocuments, type SpecDocument } from './spec-file.js';
 
 /**
- * `tide run -c FILE --dry-run`: the local runner. Reads every trigger each sync period, decides,
- * and prints each decision with its reasons. Acting on targets comes with the runtimes: without
- * --dry-run it says so and exits 2.
+ * `tide run -c FILE`: the local runner. Starts each scaler's process target, reads every trigger
+ * each sync period, decides, and scales the target; logs each change. With --dry-run it starts
+ * nothing and prints each decision with its reasons. SIGINT or SIGTERM drains and stops every
+ * replica (a second one kills them at once).
  */
 export function register(program: Command): void {
   const command = program
     .command('run')
-    .description('run the scalers of a YAML file: read triggers, decide, print (--dry-run)');
+    .description(
+      'run the scalers of a YAML file: start their process targets, read triggers, decide, scale (--dry-run: decide and print only)',
+    );
   for (const info of runOptionInfo) {
     const def = info.defaultValue === undefined ? '' : `; default ${String(info.defaultValue)}`;
     command.option(info.flag, `${info.description} (env ${info.env}${def})`);
@@ -44,37 +56,47 @@ export function register(program: Command): void {
   });
 }
 
-interface NamedSpec {
-  readonly name: string;
-  readonly spec: ScalerSpec;
+type NamedSpec = LocalScaler;
+
+/** Every problem of one document: its spec, its triggers' sources, its processOptions. */
+function documentIssues(doc: SpecDocument, acting: boolean): string[] | LocalScaler {
+  const result = parseSpec(doc.input);
+  if (!result.ok) return result.issues.map((i) => i.message);
+  const issues = result.value.triggers.flatMap((trigger, i) => {
+    const checked = validateTriggerConfig(trigger, `triggers[${i}]`);
+    return checked.ok ? [] : checked.issues.map((issue) => issue.message);
+  });
+  const options = parseProcessOptions(doc.processOptions, result.value);
+  if (!options.ok) issues.push(...options.issues.map((i) => i.message));
+  const target = processTargetOf(result.value);
+  if (acting && typeof target === 'string') issues.push(target);
+  if (issues.length > 0 || !options.ok) return issues;
+  return {
+    name: result.value.name ?? doc.where,
+    spec: result.value,
+    processOptions: options.value,
+  };
 }
 
-/** Parses every spec and every trigger's source config; prints all problems. */
-async function loadSpecs(file: string): Promise<NamedSpec[] | null> {
+/** Parses every spec, its sources' configs and its processOptions; prints all problems. */
+async function loadSpecs(file: string, acting: boolean): Promise<NamedSpec[] | null> {
   const specs: NamedSpec[] = [];
   let problems = 0;
   for (const doc of await readSpecDocuments(file)) {
-    const result = parseSpec(doc.input);
-    if (!result.ok) {
-      for (const issue of result.issues) process.stderr.write(`${doc.where}: ${issue.message}\n`);
-      problems += result.issues.length;
+    const checked = documentIssues(doc, acting);
+    if (Array.isArray(checked)) {
+      for (const message of checked) process.stderr.write(`${doc.where}: ${message}\n`);
+      problems += checked.length;
       continue;
     }
-    result.value.triggers.forEach((trigger, i) => {
-      const checked = validateTriggerConfig(trigger, `triggers[${i}]`);
-      if (checked.ok) return;
-      for (const issue of checked.issues) process.stderr.write(`${doc.where}: ${issue.message}\n`);
-      problems += checked.issues.length;
-    });
-    const name = result.value.name ?? doc.where;
-    if (specs.some((s) => s.name === name)) {
+    if (specs.some((s) => s.name === checked.name)) {
       process.stderr.write(
-        `${doc.where}: name = "${name}": another scaler has it; names must be unique\n`,
+        `${doc.where}: name = "${checked.name}": another scaler has it; names must be unique\n`,
       );
       problems += 1;
       continue;
     }
-    specs.push({ name, spec: result.value });
+    specs.push(checked);
   }
   return problems === 0 ? specs : null;
 }
@@ -126,41 +148,73 @@ async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<
   };
 }
 
+/** SIGINT/SIGTERM: the first stops gracefully (drains), a second kills every replica at once. */
+function onSignals(
+  log: Logger,
+  controller: AbortController,
+  pools: () => Iterable<ProcessPool>,
+): () => void {
+  let received = 0;
+  const handler = (signal: NodeJS.Signals): void => {
+    received += 1;
+    if (received === 1) {
+      log.info({ signal }, 'stopping: draining and stopping every replica');
+      controller.abort();
+      return;
+    }
+    log.warn({ signal }, 'second signal: killing every replica now');
+    for (const pool of pools()) pool.kill();
+    process.exit(130);
+  };
+  process.on('SIGINT', handler).on('SIGTERM', handler);
+  return () => process.off('SIGINT', handler).off('SIGTERM', handler);
+}
+
 async function run(options: RunOptions): Promise<number> {
-  if (!options.dryRun) {
-    process.stderr.write(
-      'tide run: acting on targets is not implemented yet; run with --dry-run to read, decide and print without acting\n',
-    );
-    return 2;
-  }
-  const specs = await loadSpecs(options.config);
+  const specs = await loadSpecs(options.config, !options.dryRun);
   if (specs === null) return 1;
+  const log = createLogger({ level: options.logLevel });
   const serving = await serve(options, specs);
   if (serving === null) return 1;
   const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop).once('SIGTERM', stop);
+  let pools = new Map<string, ProcessPool>();
+  const release = onSignals(log, controller, () => pools.values());
   const opened: Map<string, Source>[] = [];
   try {
+    if (!options.dryRun) {
+      const started = await startTargets(specs, options, log);
+      if (started === null) return 1;
+      pools = started;
+    }
     const deps = { now: () => systemClock.now(), env: process.env };
-    for (const s of specs) opened.push(openSources(s.spec, deps));
+    for (const s of specs) {
+      const pool = pools.get(s.name);
+      opened.push(openSources(s.spec, { ...deps, proxyStats: pool && (() => pool.stats()) }));
+    }
     await Promise.all(
       specs.map((s, i) => {
-        const currentReplicas = options.replicas ?? s.spec.minReplicas;
+        const fixed = options.replicas ?? s.spec.minReplicas;
+        const target = pools.get(s.name);
         return runScalerLoop({
           spec: s.spec,
+          name: s.name,
           sources: opened[i] ?? new Map(),
           clock: systemClock,
           signal: controller.signal,
-          currentReplicas: () => currentReplicas,
+          currentReplicas: () => fixed,
+          target,
+          log,
           readConcurrency: options.readConcurrency,
           readTimeoutMs: options.readTimeoutMs,
           ticks: options.ticks,
           readHistory: options.history,
-          onNote: (message) => process.stderr.write(`[${s.name}] ${message}\n`),
-          onTick: ({ decision, now }, { durationMs }) => {
-            const text = explainDecision({ decision, currentReplicas, now });
-            process.stdout.write(`[${s.name}] (dry run) ${text}\n`);
+          onNote: (message) => log.info({ scaler: s.name }, message),
+          onTick: ({ decision, now, observation }, { durationMs }) => {
+            const currentReplicas = observation.currentReplicas;
+            if (target === undefined) {
+              const text = explainDecision({ decision, currentReplicas, now });
+              process.stdout.write(`[${s.name}] (dry run) ${text}\n`);
+            }
             const durationSeconds = durationMs / 1000;
             serving.metrics?.record({
               scaler: s.name,
@@ -176,8 +230,22 @@ async function run(options: RunOptions): Promise<number> {
       }),
     );
   } finally {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
-    await Promise.all([...opened.map(closeSources), serving.close()]);
+    release();
+    await Promise.all([closeTargets(pools), ...opened.map(closeSources), serving.close()]);
   }
   return 0;
+}
+
+/** Starts every process target; null (after logging why) when one cannot start. */
+async function startTargets(
+  specs: readonly LocalScaler[],
+  options: RunOptions,
+  log: Logger,
+): Promise<Map<string, ProcessPool> | null> {
+  try {
+    return await startProcessTargets(specs, { env: process.env, log, replicas: options.replicas });
+  } catch (error) {
+    log.error((error as Error).message);
+    return null;
+  }
 }

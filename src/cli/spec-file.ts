@@ -5,11 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
+import { processOptionsKey } from '../runtime/local/config.js';
 
 export interface SpecDocument {
   /** Where it came from, for messages: `file.yaml`, `file.yaml#2`, `file.yaml: scalers[1]`. */
   readonly where: string;
   readonly input: unknown;
+  /** A local-runner file's `processOptions` beside the spec (runtime/local/config.ts). */
+  readonly processOptions?: unknown;
 }
 
 export class SpecFileError extends Error {}
@@ -41,7 +44,16 @@ function unwrap(where: string, input: unknown): SpecDocument[] {
   const obj = input as Record<string, unknown>;
   if (obj.kind === 'ElasticScaler') return [{ where, input: obj.spec }];
   if (Array.isArray(obj.scalers)) {
-    return obj.scalers.map((s: unknown, i) => ({ where: `${where}: scalers[${i}]`, input: s }));
+    return obj.scalers.map((s: unknown, i) => scalerEntry(`${where}: scalers[${i}]`, s));
   }
   return [{ where, input }];
+}
+
+/** A `scalers:` entry: its spec, and the local runner's own keys beside it. */
+function scalerEntry(where: string, entry: unknown): SpecDocument {
+  if (entry === null || typeof entry !== 'object' || !(processOptionsKey in entry)) {
+    return { where, input: entry };
+  }
+  const { [processOptionsKey]: processOptions, ...input } = entry as Record<string, unknown>;
+  return { where, input, processOptions };
 }

@@ -11,6 +11,7 @@ describe('parseRunOptions', () => {
         readConcurrency: 4,
         readTimeoutMs: 30_000,
         history: true,
+        logLevel: 'info',
       },
     });
   });
@@ -30,6 +31,7 @@ describe('parseRunOptions', () => {
       TIDE_DRY_RUN: 'true',
       TIDE_READ_CONCURRENCY: '8',
       TIDE_REPLICAS: '3',
+      TIDE_LOG_LEVEL: 'debug',
     };
     expect(parseRunOptions({ readConcurrency: '2' }, env)).toEqual({
       ok: true,
@@ -40,6 +42,7 @@ describe('parseRunOptions', () => {
         readConcurrency: 2,
         readTimeoutMs: 30_000,
         history: true,
+        logLevel: 'debug',
       },
     });
   });
@@ -54,6 +57,7 @@ describe('parseRunOptions', () => {
     [{ config: 'f', replicas: 'many' }, {}, '--replicas / TIDE_REPLICAS = "many"'],
     [{ config: 'f' }, { TIDE_DRY_RUN: 'yes' }, '--dry-run / TIDE_DRY_RUN = "yes"'],
     [{ config: 'f' }, { TIDE_HISTORY: 'maybe' }, '--no-history / TIDE_HISTORY = "maybe"'],
+    [{ config: 'f', logLevel: 'loud' }, {}, '--log-level / TIDE_LOG_LEVEL = "loud"'],
     [
       { config: 'f', metricsAddress: 'localhost' },
       {},

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { formatPath, type ParseResult } from '../core/spec.js';
+import { logLevels } from './log.js';
 
 export const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
@@ -44,7 +45,7 @@ export const runOptionInfo: readonly OptionInfo[] = [
     flag: '--replicas <n>',
     env: 'TIDE_REPLICAS',
     description:
-      "current replica count to decide from in dry-run (default: each spec's minReplicas)",
+      "in a dry run the replica count to decide from; otherwise the count each process target starts with (default: each spec's minReplicas)",
   },
   {
     key: 'readConcurrency',
@@ -81,6 +82,13 @@ export const runOptionInfo: readonly OptionInfo[] = [
     description:
       'serve the dashboard (/), /api/scalers, /metrics, /healthz and /readyz on host:port (e.g. 127.0.0.1:9464; default: no server)',
   },
+  {
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'TIDE_LOG_LEVEL',
+    description: `log lines at this level and above, on stderr (${logLevels.join(', ')})`,
+    defaultValue: 'info',
+  },
 ];
 
 /**
@@ -111,6 +119,7 @@ export const runOptionsSchema = z
         message: 'expected host:port, :port or port (e.g. 127.0.0.1:9464), port 0–65535',
       })
       .optional(),
+    logLevel: z.enum(logLevels).default('info'),
   })
   .strict();
 export type RunOptions = z.output<typeof runOptionsSchema>;

@@ -18,6 +18,7 @@ import { createMysqlSource, mysqlSchema } from './mysql.js';
 import { createNatsSource, natsSchema } from './nats.js';
 import { createPostgresqlSource, postgresqlSchema } from './postgresql.js';
 import { createPrometheusSource, prometheusSchema } from './prometheus.js';
+import { createProxySource, proxySchema, type ProxyDeps } from './proxy.js';
 import { createRabbitmqSource, rabbitmqSchema } from './rabbitmq.js';
 import { createRedisSource, redisSchema } from './redis.js';
 import type { KubeDeps } from './kube.js';
@@ -55,6 +56,7 @@ export const sourceTypes: Readonly<Record<string, SourceType<unknown>>> = {
   nats: sourceType({ schema: natsSchema, create: createNatsSource }),
   postgresql: sourceType({ schema: postgresqlSchema, create: createPostgresqlSource }),
   prometheus: sourceType({ schema: prometheusSchema, create: createPrometheusSource }),
+  proxy: sourceType({ schema: proxySchema, create: createProxySource }),
   rabbitmq: sourceType({ schema: rabbitmqSchema, create: createRabbitmqSource }),
   redis: sourceType({ schema: redisSchema, create: createRedisSource }),
   resource: kubernetesResource,
@@ -118,7 +120,7 @@ export function validateTriggerConfig(trigger: TriggerSpec, prefix = ''): ParseR
 }
 
 /** Builds the source of a trigger; throws (a startup failure) when its config is invalid. */
-export function createSource(trigger: TriggerSpec, deps: KubeDeps): Source {
+export function createSource(trigger: TriggerSpec, deps: KubeDeps & ProxyDeps): Source {
   const checked = validateTriggerConfig(trigger, `trigger "${trigger.name}"`);
   if (!checked.ok) throw new Error(checked.issues.map((i) => i.message).join('; '));
   const entry = sourceTypes[trigger.type];

@@ -1,10 +1,16 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { initialState } from '../../core/model.js';
 import { isPredictiveState } from '../../core/policy/predictive.js';
 import { scalerSpecSchema } from '../../core/spec.js';
 import type { Source } from '../../sources/source.js';
+import type { Target } from '../../targets/target.js';
 import { FakeClock } from '../clock.js';
+import { createLogger } from '../log.js';
 import type { TickResult } from '../tick.js';
-import { openSources, runScalerLoop } from './runner.js';
+import { closeSources, openSources, runScalerLoop, withTargetProblem } from './runner.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 
@@ -147,5 +153,112 @@ describe('openSources', () => {
     expect(() => openSources(spec, { now: () => t0, env: {} })).toThrow(
       /trigger "q"\.host = missing/,
     );
+  });
+});
+
+describe('runScalerLoop with a target', () => {
+  it('scales only when the count changes, logs each change and trigger failure once, never a secret', async () => {
+    const token = 'tok-s3cret-77';
+    let reads = 0;
+    const server = http.createServer((req, res) => {
+      reads += 1;
+      if (reads <= 2) {
+        res.statusCode = 500;
+        res.end(`upstream rejected ${req.headers.authorization ?? ''}`);
+        return;
+      }
+      res.end(JSON.stringify({ depth: 50 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const spec = scalerSpecSchema.parse({
+      name: 'orders',
+      minReplicas: 2,
+      maxReplicas: 20,
+      prediction: { mode: 'off' },
+      triggers: [
+        {
+          name: 'depth',
+          type: 'http',
+          url: `http://127.0.0.1:${port}/q`,
+          valuePath: 'depth',
+          bearerToken: { fromEnv: 'TOKEN' },
+          target: { type: 'AverageValue', value: 10 },
+        },
+      ],
+    });
+    const sources = openSources(spec, { now: () => Date.now(), env: { TOKEN: token } });
+    let replicas = 2;
+    const scaled: number[] = [];
+    const target: Target = {
+      currentReplicas: () => replicas,
+      scale: (n) => {
+        scaled.push(n);
+        replicas = n;
+        return Promise.resolve();
+      },
+      problem: () => null,
+      close: () => Promise.resolve(),
+    };
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done): void {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
+    const clock = new FakeClock(t0);
+    const results: TickResult[] = [];
+    const loop = runScalerLoop({
+      spec,
+      name: 'orders',
+      sources,
+      clock,
+      signal: new AbortController().signal,
+      currentReplicas: () => -1,
+      target,
+      log: createLogger({ level: 'info', destination: sink }),
+      readConcurrency: 1,
+      readTimeoutMs: 5000,
+      ticks: 4,
+      readHistory: false,
+      onTick: (r) => results.push(r),
+    });
+    while (results.length < 4) {
+      await new Promise((r) => setTimeout(r, 2));
+      if (clock.sleeping > 0) clock.advance(15_000);
+    }
+    await loop;
+    await closeSources(sources);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // 50 / 10 → 5 at the third tick; the fourth asks for 5 again and changes nothing.
+    expect(scaled).toEqual([5]);
+    expect(results.map((r) => r.observation.currentReplicas)).toEqual([2, 2, 2, 5]);
+    const lines = chunks.join('').split('\n').filter(Boolean);
+    const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toEqual([
+      'trigger read failed',
+      'trigger reads again',
+      'decided to scale from 2 to 5',
+      'scaled from 2 to 5',
+    ]);
+    expect(lines[0]).toContain('HTTP 500');
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
+  it('puts the target’s problem in the AbleToScale condition', () => {
+    const decision = {
+      desiredReplicas: 1,
+      valid: true,
+      reasons: [],
+      conditions: [],
+      triggers: [],
+      state: initialState(),
+    };
+    const problem = { reason: 'ReplicaFailedToStart', message: 'command "x" exited with status 1' };
+    expect(withTargetProblem(decision, problem).conditions).toEqual([
+      { type: 'AbleToScale', status: 'False', ...problem },
+    ]);
+    expect(withTargetProblem(decision, null)).toBe(decision);
   });
 });
