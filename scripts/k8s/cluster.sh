@@ -34,6 +34,17 @@ alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/
 
 bin_dir() { "$here/build.sh" | tail -n 1; }
 
+# ensure_free NAME PORT...: fail when another process already listens on a port NAME needs
+# (another control plane on the same TIDE_K8S_PORT_BASE would otherwise answer our probes).
+ensure_free() {
+  local name=$1; shift
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      die "$name: port $port is taken by another process (another control plane? set TIDE_K8S_PORT_BASE)"
+    fi
+  done
+}
+
 # launch NAME COMMAND...: start in its own process group, log to $D/NAME.log, record the pid.
 launch() {
   local name=$1; shift
@@ -101,6 +112,7 @@ api_ready() { kubectl_ get --raw /readyz; }
 https_ok() { curl -fsSk --max-time 2 "$1"; }
 
 start_etcd() {
+  ensure_free etcd "$ETCD" "$ETCD_PEER"
   launch etcd "$BIN/etcd" --name=node0 --data-dir="$D/etcd" --unsafe-no-fsync=true \
     --auto-compaction-retention=1 --quota-backend-bytes=2147483648 \
     --listen-client-urls="http://127.0.0.1:$ETCD" --advertise-client-urls="http://127.0.0.1:$ETCD" \
@@ -111,6 +123,7 @@ start_etcd() {
 }
 
 start_apiserver() {
+  ensure_free apiserver "$API"
   local adv=()
   # Without a default route the API server cannot pick an address to advertise (loopback is refused).
   if ! ip route show default 2>/dev/null | grep -q .; then adv=(--advertise-address=192.0.2.10); fi
@@ -129,6 +142,7 @@ start_apiserver() {
 }
 
 start_kcm() {
+  ensure_free kcm "$KCM"
   launch kcm "$BIN/kube-controller-manager" --kubeconfig="$KC" --leader-elect=false \
     --controllers='*' --bind-address=127.0.0.1 --secure-port="$KCM" \
     --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics \
@@ -139,6 +153,7 @@ start_kcm() {
 }
 
 start_scheduler() {
+  ensure_free scheduler "$SCHED"
   launch scheduler "$BIN/kube-scheduler" --kubeconfig="$KC" --leader-elect=false \
     --bind-address=127.0.0.1 --secure-port="$SCHED" \
     --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics \
@@ -147,6 +162,7 @@ start_scheduler() {
 }
 
 start_kwok() {
+  ensure_free kwok "$KWOK"
   launch kwok "$BIN/kwok" --kubeconfig="$KC" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
     --node-name=localhost --node-port="$KWOK" --server-address="127.0.0.1:$KWOK" \
@@ -156,6 +172,7 @@ start_kwok() {
 }
 
 start_metrics_server() {
+  ensure_free metrics-server "$MS"
   launch metrics-server "$BIN/metrics-server" --kubeconfig="$KC" \
     --authentication-kubeconfig="$KC" --authorization-kubeconfig="$KC" \
     --bind-address=127.0.0.1 --secure-port="$MS" \

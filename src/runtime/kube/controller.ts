@@ -147,6 +147,7 @@ export class Controller {
         kube: kubeApiFromConfig({ kubeconfig: options.kubeconfig }),
       },
       conflict: (scaler, target) => this.#conflict(scaler, target),
+      identity: this.#identity,
       readConcurrency: options.readConcurrency,
       readTimeoutMs: options.readTimeoutMs,
       stateWriteSeconds: options.stateWriteSeconds,

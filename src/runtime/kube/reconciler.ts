@@ -87,6 +87,8 @@ export interface ReconcilerDeps {
   readonly stateWriteSeconds: number;
   /** Read the first trigger's history to refit the forecaster when a scaler is first seen. */
   readonly readHistory: boolean;
+  /** This replica (the Lease holder while it acts), written into status.leader. */
+  readonly identity: string;
   /** After each decision (metrics, dashboard). */
   readonly onDecision?: (report: DecisionReport) => void;
 }
@@ -434,7 +436,16 @@ export class Reconciler {
     const previous = entry.lastWritten ?? (object.status as ScalerStatus | undefined);
     const conditions = mergeConditions(previous?.conditions ?? [], p.wanted, { now, generation });
     await this.#conditionEvents(object, previous?.conditions ?? [], conditions);
-    const next = buildStatus({ generation, conditions, state: entry.state, ...p });
+    const spec = entry.spec;
+    const mode = spec === null ? null : spec.dryRun ? 'DryRun' : spec.prediction.mode;
+    const next = buildStatus({
+      generation,
+      conditions,
+      state: entry.state,
+      mode,
+      leader: this.#deps.identity,
+      ...p,
+    });
     const write = shouldWrite({
       previous: entry.lastWritten,
       next,
@@ -517,6 +528,8 @@ const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d
 
 function buildStatus(b: {
   readonly generation: number;
+  readonly mode: string | null;
+  readonly leader: string;
   readonly conditions: readonly StatusCondition[];
   readonly state: ScalerState | null;
   readonly counts: Pick<ScalerStatus, 'currentReplicas' | 'desiredReplicas' | 'predictedReplicas'>;
@@ -527,6 +540,8 @@ function buildStatus(b: {
   return {
     observedGeneration: b.generation,
     ...b.counts,
+    ...(b.mode === null ? {} : { mode: b.mode }),
+    leader: b.leader,
     ...(last === null ? {} : { lastScaleTime: rfc3339(last) }),
     ...(b.selector === null ? {} : { selector: b.selector }),
     reasons: b.reasons,

@@ -34,6 +34,10 @@ export interface ScalerStatus {
   readonly desiredReplicas?: number;
   readonly predictedReplicas?: number;
   readonly lastScaleTime?: string;
+  /** The prediction mode in effect, or DryRun. */
+  readonly mode?: string;
+  /** The controller replica that wrote this status. */
+  readonly leader?: string;
   readonly selector?: string;
   readonly reasons: readonly { readonly code: string; readonly message: string }[];
   readonly conditions: readonly StatusCondition[];
