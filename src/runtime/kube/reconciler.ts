@@ -436,13 +436,11 @@ export class Reconciler {
     const previous = entry.lastWritten ?? (object.status as ScalerStatus | undefined);
     const conditions = mergeConditions(previous?.conditions ?? [], p.wanted, { now, generation });
     await this.#conditionEvents(object, previous?.conditions ?? [], conditions);
-    const spec = entry.spec;
-    const mode = spec === null ? null : spec.dryRun ? 'DryRun' : spec.prediction.mode;
     const next = buildStatus({
       generation,
       conditions,
       state: entry.state,
-      mode,
+      mode: modeOf(entry.spec),
       leader: this.#deps.identity,
       ...p,
     });
@@ -525,6 +523,10 @@ function countsOf(
 }
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The Mode column: the prediction mode in effect, or DryRun; none for an invalid spec. */
+const modeOf = (spec: ScalerSpec | null): string | null =>
+  spec === null ? null : spec.dryRun ? 'DryRun' : spec.prediction.mode;
 
 function buildStatus(b: {
   readonly generation: number;
