@@ -148,7 +148,8 @@ const pureBlocks = ['core', 'conformance', 'migrate'].map(pureBlock);
 
 export default tseslint.config(
   {
-    // scripts/ holds shell and one small Node script for CI output; not part of the TypeScript project.
+    // scripts/ holds shell and small Node scripts for CI output, examples/ the local runner's demo
+    // service and load generator in plain JavaScript: neither is part of the TypeScript project.
     ignores: [
       'dist/**',
       'node_modules/**',
@@ -156,6 +157,7 @@ export default tseslint.config(
       'deploy/**',
       '.cache/**',
       'scripts/**',
+      'examples/**',
     ],
   },
   js.configs.recommended,
