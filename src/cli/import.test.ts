@@ -276,3 +276,17 @@ describe('tide import (command)', () => {
     );
   });
 });
+
+describe('tide import --dry-run: shadow scalers', () => {
+  it('marks every scaler dryRun and quotes "off" so that kubectl (YAML 1.1) keeps it a string', async () => {
+    const { out, code } = await tide('import', '--dry-run', join(dir, 'hpa-behavior.yaml'));
+    expect(code).toBe(0);
+    expect(out).toMatch(/mode: "off"|mode: 'off'/);
+    const doc = parse(out.replace(/^#.*\n/gm, ''), { version: '1.1' }) as {
+      spec: { dryRun: boolean; prediction: { mode: unknown } };
+    };
+    expect(doc.spec.dryRun).toBe(true);
+    expect(doc.spec.prediction.mode).toBe('off');
+    expect(parseSpec(doc.spec).ok).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { validateTriggerConfig } from '../sources/registry.js';
 interface Flags {
   readonly local?: boolean;
   readonly json?: boolean;
+  readonly dryRun?: boolean;
   readonly secretDir: string;
   readonly clusterAuthNamespace: string;
 }
@@ -32,6 +33,10 @@ export function register(program: Command): void {
     )
     .option('--json', 'print {objects, issues, notes, secrets} as JSON for tools')
     .option(
+      '--dry-run',
+      'write shadow scalers (spec.dryRun: true): they publish what Tide would do beside the running autoscaler and never scale',
+    )
+    .option(
       '--secret-dir <dir>',
       'where Secrets are mounted for Tide: <dir>/<namespace>/<secret>/<key>',
       '/etc/tide/secrets',
@@ -47,11 +52,12 @@ export function register(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const result = runImport(docs, {
+      const imported = runImport(docs, {
         local: flags.local === true,
         secretDir: flags.secretDir.replace(/\/+$/, ''),
         clusterAuthNamespace: flags.clusterAuthNamespace,
       });
+      const result = flags.dryRun === true ? asShadows(imported, flags.local === true) : imported;
       process.stdout.write(
         flags.json === true
           ? `${JSON.stringify(result, null, 2)}\n`
@@ -60,6 +66,20 @@ export function register(program: Command): void {
       if (flags.json !== true) report(result);
       if (result.issues.length > 0) process.exitCode = 1;
     });
+}
+
+/** Every imported scaler as a shadow: `dryRun: true` in its spec. */
+export function asShadows(result: ImportResult, local: boolean): ImportResult {
+  const shadow = (d: Record<string, unknown>): Record<string, unknown> =>
+    local ? { ...d, dryRun: true } : { ...d, spec: { ...(d['spec'] as object), dryRun: true } };
+  return {
+    ...result,
+    objects: result.objects.map((o) => ({
+      ...o,
+      spec: { ...o.spec, dryRun: true },
+      document: shadow(o.document),
+    })),
+  };
 }
 
 /** The import, with every trigger checked against its source's own schema. */
@@ -113,8 +133,10 @@ function render(result: ImportResult, local: boolean): string {
         `# reads Secret ${s.namespace}/${s.name} key ${s.key} from ${s.path}: mount it there for Tide\n`,
     )
     .join('');
-  if (local) return `${header}${stringify({ scalers: result.objects.map((o) => o.document) })}`;
-  return header + result.objects.map((o) => stringify(o.document)).join('---\n');
+  // YAML 1.1 output quotes "on" and "off", which kubectl (YAML 1.1) would read as booleans.
+  const yaml = (value: unknown): string => stringify(value, { version: '1.1' });
+  if (local) return `${header}${yaml({ scalers: result.objects.map((o) => o.document) })}`;
+  return header + result.objects.map((o) => yaml(o.document)).join('---\n');
 }
 
 function report(result: ImportResult): void {
