@@ -1,0 +1,143 @@
+/**
+ * Shadow mode beside the real HPA controller (kube-controller-manager) on the same target: the
+ * HPA is imported with `tide import --dry-run` into an ElasticScaler, both read CPU utilization
+ * from the real metrics-server (KWOK reports each pod's annotated usage), and the test checks
+ * that the shadow publishes the same desired counts as the HPA, in the same order, while never
+ * writing `/scale` itself. Run by scripts/test-e2e.sh.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apply,
+  cli,
+  condition,
+  createNamespace,
+  deleteNamespace,
+  deployment,
+  deploymentReplicas,
+  getJson,
+  kubectl,
+  scalerStatus,
+  sleep,
+  startController,
+  waitFor,
+  type ControllerProcess,
+} from './cluster.js';
+
+let ns = '';
+let controller: ControllerProcess;
+
+const hpa = (namespace: string): string => `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: cpu, namespace: ${namespace}}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: cpu}
+  minReplicas: 1
+  maxReplicas: 6
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+  behavior:
+    scaleDown: {stabilizationWindowSeconds: 0}
+`;
+
+interface HpaStatus {
+  readonly status?: { readonly desiredReplicas?: number; readonly currentReplicas?: number };
+}
+
+/** Collapses repeats: [3, 3, 6, 6, 6, 2] → [3, 6, 2]. */
+const distinct = (values: readonly number[]): number[] =>
+  values.filter((v, i) => i === 0 || v !== values[i - 1]);
+
+beforeAll(async () => {
+  ns = createNamespace('tide-shadow');
+  controller = await startController({ namespace: ns, identity: 'e2e-shadow' });
+});
+
+afterAll(async () => {
+  await controller?.stop();
+  deleteNamespace(ns);
+});
+
+describe('shadow mode beside a real HPA', () => {
+  it('tide import --dry-run of the HPA publishes the same desired counts, and never scales', async () => {
+    // 150m used of 100m requested: 150 % against a 50 % target, so the HPA climbs to its max.
+    apply(ns, deployment('cpu', 1, { cpuRequest: '100m', cpuUsage: '150m' }));
+    const file = join(tmpdir(), `hpa-${ns}.yaml`);
+    writeFileSync(file, hpa(ns));
+    const imported = spawnSync(process.execPath, [cli, 'import', '--dry-run', file], {
+      encoding: 'utf8',
+    });
+    expect(imported.status, imported.stderr).toBe(0);
+    apply(ns, imported.stdout);
+    apply(ns, hpa(ns));
+    await waitFor('the shadow to decide', () =>
+      scalerStatus(ns, 'cpu').desiredReplicas === undefined ? undefined : true,
+    );
+    expect(condition(ns, 'cpu', 'AbleToScale')).toMatchObject({
+      status: 'False',
+      reason: 'DryRun',
+    });
+
+    // Sample both every second: the HPA's status.desiredReplicas and the shadow's.
+    const hpaSeen: number[] = [];
+    const tideSeen: number[] = [];
+    const sample = (): void => {
+      const h = getJson<HpaStatus>(ns, 'hpa/cpu').status?.desiredReplicas;
+      if (h !== undefined && h > 0) hpaSeen.push(h);
+      const t = scalerStatus(ns, 'cpu').desiredReplicas;
+      if (t !== undefined) tideSeen.push(t);
+    };
+    const until = async (what: string, done: () => boolean, timeoutMs: number): Promise<void> => {
+      await waitFor(
+        what,
+        () => {
+          sample();
+          return done() ? true : undefined;
+        },
+        { timeoutMs, intervalMs: 1000 },
+      );
+    };
+    await until('the HPA to reach 6', () => deploymentReplicas(ns, 'cpu') === 6, 180_000);
+    await until('the shadow to publish 6', () => tideSeen.at(-1) === 6, 60_000);
+
+    // Load falls: 20m of 100m is 20 % → the HPA steps down to its minimum.
+    kubectl([
+      '-n',
+      ns,
+      'annotate',
+      'pods',
+      '-l',
+      'app=cpu',
+      'kwok.x-k8s.io/usage-cpu=20m',
+      '--overwrite',
+    ]);
+    // (Only the running pods: a change of the pod template would roll the Deployment.)
+    await until(
+      'the HPA to settle below 6',
+      () => deploymentReplicas(ns, 'cpu') < 6 && hpaSeen.at(-1) === tideSeen.at(-1),
+      240_000,
+    );
+    await sleep(1000);
+    sample();
+
+    const hpaSteps = distinct(hpaSeen);
+    const tideSteps = distinct(tideSeen);
+    // The same counts in the same order; the HPA's first published count may precede the shadow's
+    // first decision, so compare from the shadow's first count on.
+    const start = hpaSteps.indexOf(tideSteps[0] ?? -1);
+    expect(
+      start,
+      `HPA ${hpaSteps.join('→')} vs Tide ${tideSteps.join('→')}`,
+    ).toBeGreaterThanOrEqual(0);
+    expect(tideSteps).toEqual(hpaSteps.slice(start, start + tideSteps.length));
+    expect(tideSteps.at(-1)).toBe(hpaSteps.at(-1));
+
+    // The shadow never wrote /scale: every scale came from the HPA.
+    const scaled = controller.lines().filter((l) => l['msg'] === 'scaled');
+    expect(scaled).toEqual([]);
+  });
+});
