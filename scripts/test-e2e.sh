@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests on a real Kubernetes control plane on loopback.
 #
-#  1. Builds the control plane from the Go module proxy, or reuses the cached build
-#     (scripts/k8s/build.sh: about 8 minutes cold on 2 cores, under a second warm).
+#  1. Builds the control plane and Helm from the Go module proxy, or reuses the cached builds
+#     (scripts/k8s/build.sh: about 8 minutes cold on 2 cores; scripts/k8s/build-helm.sh: about
+#     5; under a second warm).
 #  2. Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler, KWOK and
 #     metrics-server (scripts/k8s/cluster.sh), and Prometheus (scripts/services/prometheus.sh),
 #     each on 127.0.0.1; fails, naming the component, when one cannot start.
@@ -36,6 +37,8 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
+export TIDE_TEST_HELM
+TIDE_TEST_HELM="$(scripts/k8s/build-helm.sh | tail -n 1)/helm"
 scripts/k8s/cluster.sh start >/dev/null
 # shellcheck disable=SC1091
 . "$TIDE_K8S_DIR/env"

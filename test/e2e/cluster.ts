@@ -7,10 +7,12 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cli = path.join(root, 'dist/src/cli/index.js');
@@ -30,39 +32,43 @@ export const k8sBin = (): string => required('TIDE_TEST_K8S_BIN');
 export const clusterScript = (): string => required('TIDE_TEST_K8S_SCRIPT');
 export const prometheusAddress = (): string => `http://${required('TIDE_TEST_PROMETHEUS')}`;
 
-/** Runs kubectl against the test cluster; throws with its stderr on a non-zero exit. */
-export function kubectl(args: readonly string[], input?: string): string {
-  const result = spawnSync(
-    path.join(k8sBin(), 'kubectl'),
-    ['--kubeconfig', kubeconfig(), ...args],
-    {
-      input,
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`kubectl ${args.join(' ')}: exit ${String(result.status)}: ${result.stderr}`);
-  }
-  return result.stdout;
+/** A tool's exit, output and errors (a timeout or a missing binary is a failure too). */
+function runTool(
+  bin: string,
+  args: readonly string[],
+  input?: string,
+): { ok: boolean; out: string; err: string } {
+  const result = spawnSync(bin, args, { input, encoding: 'utf8', timeout: 120_000 });
+  const err =
+    result.error === undefined ? result.stderr : `${result.error.message}\n${result.stderr}`;
+  return { ok: result.status === 0, out: result.stdout ?? '', err };
+}
+
+function orThrow(what: string, result: { ok: boolean; out: string; err: string }): string {
+  if (!result.ok) throw new Error(`${what}: ${result.err}`);
+  return result.out;
 }
 
 /** kubectl that reports failure instead of throwing (for "the API server rejects this"). */
 export function kubectlResult(
   args: readonly string[],
   input?: string,
+  config = kubeconfig(),
 ): { ok: boolean; out: string; err: string } {
-  const result = spawnSync(
-    path.join(k8sBin(), 'kubectl'),
-    ['--kubeconfig', kubeconfig(), ...args],
-    {
-      input,
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  return { ok: result.status === 0, out: result.stdout, err: result.stderr };
+  return runTool(path.join(k8sBin(), 'kubectl'), ['--kubeconfig', config, ...args], input);
 }
+
+/** Runs kubectl against the test cluster; throws with its stderr on a non-zero exit. */
+export const kubectl = (args: readonly string[], input?: string): string =>
+  orThrow(`kubectl ${args.join(' ')}`, kubectlResult(args, input));
+
+/** Helm, built from the Go module proxy by scripts/k8s/build-helm.sh (test-e2e.sh exports it). */
+export const helmResult = (args: readonly string[]): { ok: boolean; out: string; err: string } =>
+  runTool(required('TIDE_TEST_HELM'), args);
+
+/** Runs Helm; throws with its stderr on a non-zero exit. */
+export const helm = (args: readonly string[]): string =>
+  orThrow(`helm ${args.join(' ')}`, helmResult(args));
 
 export const apply = (namespace: string, yaml: string): string =>
   kubectl(['-n', namespace, 'apply', '-f', '-'], yaml);
@@ -232,6 +238,10 @@ export interface ControllerProcess {
 export async function startController(options: {
   readonly namespace: string;
   readonly identity: string;
+  /** Default: the admin's (TIDE_TEST_KUBECONFIG). */
+  readonly kubeconfig?: string;
+  /** Default: `namespace`. */
+  readonly leaseNamespace?: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
 }): Promise<ControllerProcess> {
@@ -242,11 +252,11 @@ export async function startController(options: {
       cli,
       'controller',
       '--kubeconfig',
-      kubeconfig(),
+      options.kubeconfig ?? kubeconfig(),
       '--namespace',
       options.namespace,
       '--lease-namespace',
-      options.namespace,
+      options.leaseNamespace ?? options.namespace,
       '--identity',
       options.identity,
       '--metrics-address',
@@ -295,6 +305,28 @@ export async function startController(options: {
     { timeoutMs: 30_000 },
   );
   return proc;
+}
+
+/**
+ * A kubeconfig that authenticates as a ServiceAccount with a token from the TokenRequest API
+ * (`kubectl create token`), beside the admin's cluster and CA; returns its path.
+ */
+export function serviceAccountKubeconfig(namespace: string, name: string, dir: string): string {
+  const token = kubectl(['-n', namespace, 'create', 'token', name, '--duration=2h']).trim();
+  const admin = parse(readFileSync(kubeconfig(), 'utf8')) as {
+    clusters: { name: string; cluster: Record<string, unknown> }[];
+  };
+  const file = path.join(dir, `${namespace}-${name}.kubeconfig`);
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: admin.clusters,
+    users: [{ name, user: { token } }],
+    contexts: [{ name, context: { cluster: admin.clusters[0]?.name, user: name, namespace } }],
+    'current-context': name,
+  };
+  writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  return file;
 }
 
 export function httpGet(url: string): Promise<{ status: number; body: string }> {
@@ -347,6 +379,57 @@ export class Exporter {
   }
 }
 
+/**
+ * An ElasticScaler (sync every 2 s, no prediction, 1–10 replicas) with one Prometheus trigger
+ * reading the exporter's `sum(<metric>{scaler="<name>"})` against 10 per replica, its password
+ * from the controller's TIDE_TEST_SECRET; `extra` is appended under `spec`.
+ */
+export function prometheusScaler(options: {
+  readonly name: string;
+  readonly target: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  readonly metric: string;
+  readonly scaleDownWindowSeconds: number;
+  readonly extra?: string;
+}): string {
+  const { name, target, metric } = options;
+  return `apiVersion: tide.dev/v1alpha1
+kind: ElasticScaler
+metadata: {name: ${name}}
+spec:
+  target: {apiVersion: ${target.apiVersion}, kind: ${target.kind}, name: ${target.name}}
+  minReplicas: 1
+  maxReplicas: 10
+  syncPeriodSeconds: 2
+  prediction: {mode: "off"}
+  behavior:
+    scaleDown: {stabilizationWindowSeconds: ${options.scaleDownWindowSeconds}}
+  triggers:
+    - name: load
+      type: prometheus
+      serverAddress: ${prometheusAddress()}
+      username: tide
+      password: {fromEnv: TIDE_TEST_SECRET}
+      query: 'sum(${metric}{scaler="${name}"})'
+      target: {type: AverageValue, value: 10}
+${options.extra ?? ''}`;
+}
+
+/**
+ * Sets `metric{scaler="<scaler>"}` on the exporter and waits until Prometheus has scraped it
+ * (`sum(...)` returns the value).
+ */
+export async function publishLoad(
+  exporter: Exporter,
+  series: { readonly metric: string; readonly scaler: string },
+  value: number,
+): Promise<void> {
+  const selector = `${series.metric}{scaler="${series.scaler}"}`;
+  exporter.set(selector, value);
+  await waitFor(`Prometheus to scrape ${selector} = ${value}`, async () =>
+    (await prometheusValue(`sum(${selector})`)) === value ? true : undefined,
+  );
+}
+
 /** The value Prometheus returns for an instant query (after a scrape); undefined when none. */
 export async function prometheusValue(query: string): Promise<number | undefined> {
   const url = `${prometheusAddress()}/api/v1/query?query=${encodeURIComponent(query)}`;
@@ -370,3 +453,7 @@ export async function prometheusValue(query: string): Promise<number | undefined
 
 /** The CRD the tests install: the generated one from deploy/ (tide crd). */
 export const crdFile = path.join(root, 'deploy/crd/elasticscaler.yaml');
+
+/** The Helm chart. */
+export const chartDir = path.join(root, 'deploy/helm/tide');
+export const repoRoot = root;

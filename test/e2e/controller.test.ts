@@ -14,8 +14,8 @@ import {
   deployment,
   deploymentReplicas,
   kubectl,
-  prometheusAddress,
-  prometheusValue,
+  prometheusScaler,
+  publishLoad,
   runningPods,
   scalerEvents,
   scalerStatus,
@@ -30,34 +30,17 @@ let controller: ControllerProcess;
 
 /** An ElasticScaler on deployment `target` reading the exporter's `tide_e2e_load{scaler=...}`. */
 function promScaler(name: string, target: string, extra = ''): string {
-  return `apiVersion: tide.dev/v1alpha1
-kind: ElasticScaler
-metadata: {name: ${name}}
-spec:
-  target: {apiVersion: apps/v1, kind: Deployment, name: ${target}}
-  minReplicas: 1
-  maxReplicas: 10
-  syncPeriodSeconds: 2
-  prediction: {mode: "off"}
-  behavior:
-    scaleDown: {stabilizationWindowSeconds: 20}
-  triggers:
-    - name: load
-      type: prometheus
-      serverAddress: ${prometheusAddress()}
-      username: tide
-      password: {fromEnv: TIDE_TEST_SECRET}
-      query: 'sum(tide_e2e_load{scaler="${name}"})'
-      target: {type: AverageValue, value: 10}
-${extra}`;
+  return prometheusScaler({
+    name,
+    target: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
+    metric: 'tide_e2e_load',
+    scaleDownWindowSeconds: 20,
+    extra,
+  });
 }
 
-async function load(name: string, value: number): Promise<void> {
-  exporter.set(`tide_e2e_load{scaler="${name}"}`, value);
-  await waitFor(`Prometheus to scrape tide_e2e_load{scaler="${name}"} = ${value}`, async () =>
-    (await prometheusValue(`sum(tide_e2e_load{scaler="${name}"})`)) === value ? true : undefined,
-  );
-}
+const load = (name: string, value: number): Promise<void> =>
+  publishLoad(exporter, { metric: 'tide_e2e_load', scaler: name }, value);
 
 beforeAll(async () => {
   await exporter.start();
