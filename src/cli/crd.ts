@@ -4,7 +4,7 @@ import { elasticScalerCrd } from '../crd/crd.js';
 
 /** The committed copy of the CRD, and how to regenerate it. */
 export const CRD_FILE = 'deploy/crd/elasticscaler.yaml';
-export const CRD_REGENERATE = `node dist/src/cli/index.js crd > ${CRD_FILE}`;
+export const CRD_REGENERATE = `npm run build && scripts/regenerate-crd.sh`;
 
 /** `tide crd [--json]`: the ElasticScaler CustomResourceDefinition, generated from the spec schema. */
 export function register(program: Command): void {
