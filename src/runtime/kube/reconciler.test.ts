@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TriggerSpec } from '../../core/model.js';
-import { inCluster, parseScalerSpec, statusPath } from './reconciler.js';
+import type { ScalerSpec } from '../../core/model.js';
+import { inCluster, parseScalerSpec, scaleEvent, statusPath } from './reconciler.js';
 import { microTime } from './events.js';
 import { parseControllerOptions } from './options.js';
 
@@ -109,5 +110,65 @@ describe('parseControllerOptions', () => {
         /^--lease-duration-seconds \/ TIDE_LEASE_DURATION_SECONDS = "5": must be greater than --renew-deadline-seconds \(6\)/,
       ),
     ]);
+  });
+});
+
+describe('scaleEvent: KEDA words for imported ScaledObjects', () => {
+  const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop' };
+  const why = { code: 'Rescale', message: 'above target' };
+  const keda = {
+    metadata: {
+      annotations: { 'tide.dev/imported-from': 'keda.sh/v1alpha1 ScaledObject shop/web' },
+    },
+  };
+  const spec = (idleReplicas: number | null): ScalerSpec => {
+    const r = parseScalerSpec({
+      target: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 0,
+    });
+    if (!('spec' in r)) throw new Error(r.error);
+    return { ...r.spec, idleReplicas };
+  };
+
+  it.each([
+    {
+      from: 0,
+      to: 1,
+      idle: null,
+      reason: 'KEDAScaleTargetActivated',
+      note: 'Scaled apps/v1.Deployment shop/web from 0 to 1',
+    },
+    {
+      from: 3,
+      to: 0,
+      idle: null,
+      reason: 'KEDAScaleTargetDeactivated',
+      note: 'Deactivated apps/v1.Deployment shop/web from 3 to 0',
+    },
+    {
+      from: 1,
+      to: 4,
+      idle: 1,
+      reason: 'KEDAScaleTargetActivated',
+      note: 'Scaled apps/v1.Deployment shop/web from 1 to 4',
+    },
+    {
+      from: 2,
+      to: 5,
+      idle: null,
+      reason: 'SuccessfulRescale',
+      note: 'New size: 5; reason: Rescale: above target',
+    },
+  ])('$from → $to (idle $idle): $reason', ({ from, to, idle, reason, note }) => {
+    expect(scaleEvent({ object: keda, spec: spec(idle), ref, from, to, why })).toMatchObject({
+      reason,
+      note,
+    });
+  });
+
+  it('a scaler not imported from KEDA keeps the HPA reason', () => {
+    expect(scaleEvent({ object: {}, spec: spec(null), ref, from: 0, to: 1, why }).reason).toBe(
+      'SuccessfulRescale',
+    );
   });
 });

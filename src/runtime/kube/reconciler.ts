@@ -46,7 +46,7 @@ import { seedFromHistory } from '../history.js';
 import { closeSources, openSources } from '../local/runner.js';
 import type { Logger } from '../log.js';
 import { tick } from '../tick.js';
-import type { EventRecorder, InvolvedObject } from './events.js';
+import type { EventRecorder, InvolvedObject, ScalerEvent } from './events.js';
 import type { KubeRest } from './rest.js';
 import {
   blockedConditions,
@@ -397,12 +397,10 @@ export class Reconciler {
     }
     const why = topReason(a.decision);
     this.#deps.log.info({ scaler: key, from: a.current, to: desired, reason: why.code }, 'scaled');
-    await this.#deps.events.emit(involved(object), {
-      type: 'Normal',
-      reason: 'SuccessfulRescale',
-      action: 'Scale',
-      note: `New size: ${desired}; reason: ${why.code}: ${why.message}`,
-    });
+    await this.#deps.events.emit(
+      involved(object),
+      scaleEvent({ object, spec: a.spec, ref: a.ref, from: a.current, to: desired, why }),
+    );
     return { ok: true, changed: true, condition: null };
   }
 
@@ -485,6 +483,54 @@ export class Reconciler {
       });
     }
   }
+}
+
+/** Set by `tide import` on a scaler converted from a KEDA ScaledObject. */
+export const IMPORTED_FROM = 'tide.dev/imported-from';
+
+const importedFromKeda = (o: ElasticScaler): boolean =>
+  (o.metadata?.annotations?.[IMPORTED_FROM] ?? '').startsWith('keda.sh/');
+
+/**
+ * The Event of a scale. A scaler imported from a KEDA ScaledObject speaks KEDA's words when it
+ * leaves or reaches its idle count (0, or idleReplicas), so alerts on KEDA's Events keep working:
+ * `KEDAScaleTargetActivated` "Scaled apps/v1.Deployment ns/web from 0 to 1",
+ * `KEDAScaleTargetDeactivated` "Deactivated apps/v1.Deployment ns/web from 1 to 0".
+ * Every other scale is the HPA's `SuccessfulRescale` "New size: 5; reason: ...".
+ */
+export function scaleEvent(e: {
+  readonly object: ElasticScaler;
+  readonly spec: ScalerSpec;
+  readonly ref: ScaleTargetRef;
+  readonly from: number;
+  readonly to: number;
+  readonly why: { readonly code: string; readonly message: string };
+}): ScalerEvent {
+  const keda = importedFromKeda(e.object);
+  const idle = e.spec.idleReplicas ?? 0;
+  const what = `${e.ref.apiVersion}.${e.ref.kind} ${e.ref.namespace}/${e.ref.name}`;
+  if (keda && e.from <= idle && e.to > idle) {
+    return {
+      type: 'Normal',
+      reason: 'KEDAScaleTargetActivated',
+      action: 'Scale',
+      note: `Scaled ${what} from ${e.from} to ${e.to}`,
+    };
+  }
+  if (keda && e.from > idle && e.to <= idle) {
+    return {
+      type: 'Normal',
+      reason: 'KEDAScaleTargetDeactivated',
+      action: 'Scale',
+      note: `Deactivated ${what} from ${e.from} to ${e.to}`,
+    };
+  }
+  return {
+    type: 'Normal',
+    reason: 'SuccessfulRescale',
+    action: 'Scale',
+    note: `New size: ${e.to}; reason: ${e.why.code}: ${e.why.message}`,
+  };
 }
 
 const warns = (c: StatusCondition): boolean =>
