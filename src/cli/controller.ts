@@ -88,7 +88,13 @@ async function runController(options: ControllerCliOptions): Promise<number> {
     await controller.start();
     log.info({ identity: controller.identity }, 'controller started');
     const end = await controller.done;
-    return end === 'lost' ? 1 : 0;
+    if (end === 'closed') return 0;
+    // Leadership lost: never act again from this process. Stop the caches (bounded), then exit
+    // so that a fresh process campaigns, as client-go's controllers do.
+    const stopped = controller.close().catch(() => undefined);
+    await Promise.race([stopped, new Promise((r) => setTimeout(r, 5000).unref())]);
+    log.fatal({ identity: controller.identity }, 'exiting: the leader-election Lease was lost');
+    process.exit(1);
   } finally {
     clearInterval(leaderGauge);
     process.off('SIGINT', stop).off('SIGTERM', stop);
