@@ -101,7 +101,12 @@ describe('tide controller scales on CPU utilization from metrics-server', () => 
     // The new pods' CPU counted only once metrics-server had scraped them: at least one
     // 15 s resolution after they started, many 2 s sync periods.
     expect(six - four).toBeGreaterThanOrEqual(10_000);
-    expect(scaledTo(c, 'cpu')).toEqual([4, 6]);
+    // The log line follows the /scale patch; the pipe may deliver it a moment after.
+    const scaled = await waitFor("the controller's second 'scaled' log line", () => {
+      const to = scaledTo(c, 'cpu');
+      return to.length >= 2 ? to : undefined;
+    });
+    expect(scaled).toEqual([4, 6]);
     await waitFor('6 running pods', () => (runningPods(ns, 'cpu') === 6 ? true : undefined));
     // The status of the next tick: 6 current, 6 desired, the maximum holding the count.
     const last = await waitFor('status currentReplicas 6', () => {
