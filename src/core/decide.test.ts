@@ -77,6 +77,21 @@ describe('decide', () => {
     expect(d.state.createdAt).toBe(t0);
   });
 
+  it.each([
+    [{ type: 'Utilization', value: 50 }, 80, '80% of requested cpu (target 50%)'],
+    [{ type: 'AverageValue', value: 0.5 }, 0.8, '0.8 (target AverageValue 0.5)'],
+  ] as const)(
+    'a proposal says what the trigger read against its target (%o)',
+    (target, read, text) => {
+      const cpu = { name: 'cpu', type: 'resource', resource: 'cpu', target } as const;
+      const d = decide(spec({ triggers: [cpu] }), cpuObservation(4, 800), initialState(), t0);
+      expect(d.reasons.find((r) => r.code === 'Proposal')?.message).toBe(
+        `trigger "cpu" reads ${text} and proposes 7 replicas`,
+      );
+      expect(d.triggers[0]?.value).toBe(read);
+    },
+  );
+
   it('holds a fresh controller for the scale-down window (seeded history)', () => {
     const first = decide(spec(), cpuObservation(6, 100), initialState(), t0);
     expect(first.desiredReplicas).toBe(6);

@@ -32,6 +32,7 @@ import type {
   ScalerSpec,
   ScalerState,
   TriggerOutcome,
+  TriggerSpec,
 } from './model.js';
 import { combineProposals, type CombineResult } from './policy/combine.js';
 import { evaluateHpaTrigger, type TriggerEvaluation } from './policy/hpa/trigger.js';
@@ -326,11 +327,28 @@ function recordTriggers(
         : {
             step,
             code,
-            message: `trigger "${o.name}" reads ${o.value ?? 'n/a'} and proposes ${o.replicas} replicas`,
+            message: `trigger "${o.name}" reads ${readText(triggerNamed(draft, o.name), o.value)} and proposes ${o.replicas} replicas`,
             replicas: o.replicas,
           },
     );
   }
+}
+
+const triggerNamed = (draft: Draft, name: string): TriggerSpec | undefined =>
+  draft.hpaSpec.triggers.find((t) => t.name === name);
+
+/**
+ * What a trigger read, against its target, as the HPA's status shows a metric:
+ * "91% of requested cpu (target 50%)", "15 (target AverageValue 10)".
+ */
+function readText(trigger: TriggerSpec | undefined, value: number | null): string {
+  if (value === null) return 'n/a';
+  const target = trigger?.target;
+  if (target === undefined) return String(value);
+  if (target.type === 'Utilization') {
+    return `${value}% of requested ${trigger?.resource ?? 'resource'} (target ${target.value}%)`;
+  }
+  return `${value} (target ${target.type} ${target.value})`;
 }
 
 /**

@@ -1,5 +1,6 @@
+import https from 'node:https';
 import { describe, expect, it } from 'vitest';
-import { quantityMilli } from './kube.js';
+import { quantityMilli, tlsOptions } from './kube.js';
 import { durationSeconds } from './kubernetes-resource.js';
 
 describe('quantityMilli', () => {
@@ -37,5 +38,29 @@ describe('durationSeconds', () => {
   });
   it('rejects garbage', () => {
     expect(() => durationSeconds('soon')).toThrow(/not a Go duration/);
+  });
+});
+
+describe('tlsOptions', () => {
+  const agent = new https.Agent();
+  const applied: https.RequestOptions = {
+    agent,
+    ca: 'CA',
+    cert: 'CERT',
+    key: 'KEY',
+    headers: { authorization: 'Bearer t' },
+  };
+
+  it("drops client-node's agent (no keep-alive) and keeps what identifies the connection", () => {
+    expect(tlsOptions(applied, false)).toEqual({
+      ca: 'CA',
+      cert: 'CERT',
+      key: 'KEY',
+      headers: { authorization: 'Bearer t' },
+    });
+  });
+
+  it('keeps the agent when the kubeconfig names a proxy: that agent speaks to it', () => {
+    expect(tlsOptions(applied, true).agent).toBe(agent);
   });
 });

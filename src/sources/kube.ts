@@ -44,10 +44,11 @@ export function kubeApiFromConfig(options: {
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new SourceError('Config', 'kubeconfig: no current cluster');
   const client = new HttpClient();
+  const proxied = cluster.proxyUrl !== undefined && cluster.proxyUrl !== '';
   let auth: Promise<https.RequestOptions> | null = null;
   return {
     get: async (path, signal, doing) => {
-      auth ??= applyAuth(kc);
+      auth ??= applyAuth(kc).then((applied) => tlsOptions(applied, proxied));
       const tls = await auth.catch((e: unknown) => {
         auth = null;
         throw new SourceError('Config', `${doing}: kubeconfig credentials: ${errorText(e, [])}`);
@@ -65,6 +66,21 @@ async function applyAuth(kc: KubeConfig): Promise<https.RequestOptions> {
   const opts: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   return opts;
+}
+
+/**
+ * The request options to send with every GET: the certificates, key, CA and headers the
+ * kubeconfig gave, without the `agent` that `applyToHTTPSOptions` also sets. That agent has no
+ * keep-alive, and as a request option it would replace the client's keep-alive agent, so every
+ * read would open (and leave to close) a TLS connection of its own; the client's agent pools
+ * connections by exactly these TLS options instead. Only a kubeconfig `proxy-url` keeps
+ * client-node's agent, which is the one that speaks to the proxy.
+ */
+export function tlsOptions(applied: https.RequestOptions, proxied: boolean): https.RequestOptions {
+  if (proxied) return applied;
+  const rest = { ...applied };
+  delete rest.agent;
+  return rest;
 }
 
 /** The client a Kubernetes source uses: the one in deps, or one of its own it then closes. */

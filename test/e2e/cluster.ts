@@ -7,12 +7,13 @@
  * @module
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cli = path.join(root, 'dist/src/cli/index.js');
@@ -47,6 +48,42 @@ function runTool(
 function orThrow(what: string, result: { ok: boolean; out: string; err: string }): string {
   if (!result.ok) throw new Error(`${what}: ${result.err}`);
   return result.out;
+}
+
+interface KubeconfigFile {
+  clusters: { cluster: { server: string } }[];
+  users: { name: string; user: Record<string, unknown> }[];
+}
+
+/** The API server's address, from the test kubeconfig. */
+export function apiServer(): { readonly host: string; readonly port: number } {
+  const config = parse(readFileSync(kubeconfig(), 'utf8')) as KubeconfigFile;
+  const server = config.clusters[0]?.cluster.server;
+  if (server === undefined) throw new Error(`${kubeconfig()}: no cluster`);
+  const url = new URL(server);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+let kubeconfigDir: string | null = null;
+
+/**
+ * A copy of the test kubeconfig whose server is `https://127.0.0.1:<port>` (a proxy in front of
+ * the API server: the serving certificate names 127.0.0.1, so TLS still verifies) and, with
+ * `token`, whose user sends that bearer token instead of the admin certificate. Returns its path.
+ */
+export function kubeconfigVia(port: number, options: { readonly token?: string } = {}): string {
+  const config = parse(readFileSync(kubeconfig(), 'utf8')) as KubeconfigFile;
+  for (const c of config.clusters) c.cluster.server = `https://127.0.0.1:${port}`;
+  if (options.token !== undefined) {
+    for (const u of config.users) u.user = { token: options.token };
+  }
+  kubeconfigDir ??= mkdtempSync(path.join(tmpdir(), 'tide-e2e-kubeconfig-'));
+  const file = path.join(
+    kubeconfigDir,
+    `${port}-${options.token === undefined ? 'admin' : 'token'}.yaml`,
+  );
+  writeFileSync(file, stringify(config), { mode: 0o600 });
+  return file;
 }
 
 /** kubectl that reports failure instead of throwing (for "the API server rejects this"). */
