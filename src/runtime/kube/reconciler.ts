@@ -23,6 +23,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   initialState,
   type Decision,
+  type Observation,
   type ScalerSpec,
   type ScalerState,
   type TriggerSpec,
@@ -348,7 +349,7 @@ export class Reconciler {
       durationMs: performance.now() - began,
       applied: applied.ok && applied.changed,
     });
-    const wanted = conditionsFor(spec, decision, applied.condition);
+    const wanted = conditionsFor(spec, decision, applied.condition, readErrors(result.observation));
     await this.#publish(object, entry, {
       wanted,
       counts: countsOf(decision, current),
@@ -485,10 +486,16 @@ const warns = (c: StatusCondition): boolean =>
   (c.type === 'Fallback' && c.status === 'True');
 
 /** The conditions of a decision, with what applying it (or a dry run) changed. */
-function conditionsFor(spec: ScalerSpec, decision: Decision, applied: Wanted | null): Wanted[] {
+function conditionsFor(
+  spec: ScalerSpec,
+  decision: Decision,
+  applied: Wanted | null,
+  readErrors: readonly string[],
+): Wanted[] {
   let wanted = decisionConditions(decision, {
     fallbackThreshold: spec.fallback?.failureThreshold ?? null,
     failures: maxFailures(decision.state),
+    readErrors,
   });
   if (applied !== null) wanted = overrideCondition(wanted, applied);
   if (!spec.dryRun) return wanted;
@@ -566,6 +573,13 @@ function topReason(decision: Decision): { code: string; message: string } {
   const withCount = decision.reasons.filter((r) => r.replicas !== undefined);
   const r = withCount.at(-1) ?? decision.reasons.at(-1);
   return r === undefined ? { code: 'Decided', message: '' } : { code: r.code, message: r.message };
+}
+
+/** The reads that failed at this tick, as `trigger: message` (a fallback hides them from the decision). */
+function readErrors(observation: Observation): string[] {
+  return Object.entries(observation.metrics).flatMap(([name, r]) =>
+    r.status === 'error' ? [`${name}: ${r.error.message}`] : [],
+  );
 }
 
 function maxFailures(state: ScalerState): number {
