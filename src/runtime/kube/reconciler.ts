@@ -112,6 +112,8 @@ interface Entry {
   expected: number | null;
   lastWritten: ScalerStatus | undefined;
   lastWriteMs: number | null;
+  /** The status last built; flushed on close when it was not written (held back, or failed). */
+  unwritten: { object: ElasticScaler; status: ScalerStatus } | null;
 }
 
 const newEntry = (): Entry => ({
@@ -124,6 +126,7 @@ const newEntry = (): Entry => ({
   expected: null,
   lastWritten: undefined,
   lastWriteMs: null,
+  unwritten: null,
 });
 
 export const keyOf = (o: KubernetesObject): string =>
@@ -202,6 +205,22 @@ export class Reconciler {
 
   async close(): Promise<void> {
     await Promise.all([...this.#entries.keys()].map((k) => this.forget(k)));
+  }
+
+  /**
+   * Writes the statuses held back by `stateWriteSeconds` (engine state only), so that a graceful
+   * restart resumes the windows where they were, not where they were last written. For a leader
+   * that stops of its own accord, after its last reconcile and before it releases the Lease.
+   */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.#entries.values()].map(async (entry) => {
+        const pending = entry.unwritten;
+        if (pending === null) return;
+        if (JSON.stringify(pending.status) === JSON.stringify(entry.lastWritten)) return;
+        await this.#write(pending.object, entry, pending.status, this.#deps.clock.now());
+      }),
+    );
   }
 
   async #run(object: ElasticScaler, entry: Entry, signal: AbortSignal): Promise<number> {
@@ -443,7 +462,16 @@ export class Reconciler {
       now,
       stateWriteSeconds: this.#deps.stateWriteSeconds,
     });
-    if (!write) return;
+    entry.unwritten = { object, status: next };
+    if (write) await this.#write(object, entry, next, now);
+  }
+
+  async #write(
+    object: ElasticScaler,
+    entry: Entry,
+    next: ScalerStatus,
+    now: number,
+  ): Promise<void> {
     try {
       await this.#deps.rest.request('PATCH', statusPath(object), {
         body: [{ op: 'add', path: '/status', value: next }],
@@ -452,6 +480,7 @@ export class Reconciler {
       });
       entry.lastWritten = next;
       entry.lastWriteMs = now;
+      entry.unwritten = null;
     } catch (e) {
       this.#deps.log.warn(
         { scaler: keyOf(object), err: errorText(e) },

@@ -3,9 +3,10 @@ import {
   initialState,
   type Condition,
   type Decision,
+  type ScalerState,
   type TriggerOutcome,
 } from '../../core/model.js';
-import { decisionConditions } from './status.js';
+import { decisionConditions, persistState, shouldWrite, type ScalerStatus } from './status.js';
 
 const decision = (conditions: readonly Condition[]): Decision => ({
   desiredReplicas: 6,
@@ -39,6 +40,53 @@ describe('decisionConditions', () => {
       expect(list.find((c) => c.type === 'Fallback')?.status).toBe(status);
     },
   );
+});
+
+describe('shouldWrite', () => {
+  const t0 = Date.UTC(2024, 0, 1);
+  const status = (state: Partial<ScalerState>): ScalerStatus => ({
+    observedGeneration: 1,
+    reasons: [],
+    conditions: [],
+    engineState: persistState({ ...initialState(), ...state }),
+  });
+  const written = status({ lastActiveTime: t0 });
+  const check = (next: ScalerStatus, afterMs: number): boolean =>
+    shouldWrite({
+      previous: written,
+      next,
+      lastWriteMs: t0,
+      now: t0 + afterMs,
+      stateWriteSeconds: 60,
+    });
+
+  it.each([
+    ['nothing changed', 5_000, false, status({ lastActiveTime: t0 })],
+    [
+      'only lastActiveTime moved (every tick while active)',
+      5_000,
+      false,
+      status({ lastActiveTime: t0 + 5_000 }),
+    ],
+    ['only lastActiveTime moved', 60_000, true, status({ lastActiveTime: t0 + 60_000 })],
+    [
+      'a scale event',
+      5_000,
+      true,
+      status({
+        lastActiveTime: t0,
+        scaleUpEvents: [{ change: 1, timestamp: t0 + 5_000, outdated: false }],
+      }),
+    ],
+    [
+      'a failure counter',
+      5_000,
+      true,
+      status({ lastActiveTime: t0, triggerHealth: { load: { failures: 1 } } }),
+    ],
+  ])('%s, %i ms after the last write → write %s', (_what, afterMs, expected, next) => {
+    expect(check(next, afterMs)).toBe(expected);
+  });
 });
 
 describe('the Ready condition', () => {

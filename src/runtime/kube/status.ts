@@ -13,7 +13,10 @@
  *   left out: it is rebuilt from the metric's history on start. Its size is bounded.
  * - Status is written when what a person reads changes (counts, conditions, reasons), and the
  *   engine state at most every `stateWriteSeconds` otherwise (or at once when scale events or
- *   failure counters change), so a steady scaler does not write on every tick.
+ *   failure counters change), so a steady scaler does not write on every tick. A leader that
+ *   stops of its own accord writes what was held back before it releases the Lease
+ *   (`Reconciler.flush`), so a graceful restart keeps its windows exactly; after a crash they may
+ *   be up to `stateWriteSeconds` older.
  *
  * @module
  */
@@ -261,16 +264,15 @@ function visible(s: ScalerStatus | undefined): string {
   return s === undefined ? '' : JSON.stringify({ ...s, engineState: undefined });
 }
 
-/** Scale events and failure counters: a restart must not lose them, so they are written at once. */
+/**
+ * Scale events and failure counters: a restart must not lose them, so they are written at once.
+ * Not `lastActiveTime`: it moves on every tick while a trigger is active (it would write the status
+ * on every tick), and it only decides once the triggers go inactive, a tick whose Active condition
+ * changes and is written at once, carrying the last active time.
+ */
 function critical(s: PersistedState | undefined): string {
   if (s === undefined) return '';
-  return JSON.stringify([
-    s.scaleUpEvents,
-    s.scaleDownEvents,
-    s.triggerHealth,
-    s.lastScaleTime,
-    s.lastActiveTime,
-  ]);
+  return JSON.stringify([s.scaleUpEvents, s.scaleDownEvents, s.triggerHealth, s.lastScaleTime]);
 }
 
 /** Whether `next` must be written, given what was last written and when. */
