@@ -15,7 +15,6 @@ import {
   deploymentReplicas,
   kubectl,
   prometheusAddress,
-  prometheusValue,
   runningPods,
   scalerEvents,
   scalerStatus,
@@ -52,12 +51,7 @@ spec:
 ${extra}`;
 }
 
-async function load(name: string, value: number): Promise<void> {
-  exporter.set(`tide_e2e_load{scaler="${name}"}`, value);
-  await waitFor(`Prometheus to scrape tide_e2e_load{scaler="${name}"} = ${value}`, async () =>
-    (await prometheusValue(`sum(tide_e2e_load{scaler="${name}"})`)) === value ? true : undefined,
-  );
-}
+const load = (name: string, value: number): Promise<void> => exporter.load(name, value);
 
 beforeAll(async () => {
   await exporter.start();
