@@ -393,6 +393,15 @@ export class Exporter {
     this.#values.delete(series);
   }
 
+  /** Sets `tide_e2e_load{scaler="<scaler>"}` and waits until Prometheus has scraped it. */
+  async load(scaler: string, value: number): Promise<void> {
+    const series = `tide_e2e_load{scaler="${scaler}"}`;
+    this.set(series, value);
+    await waitFor(`Prometheus to scrape ${series} = ${value}`, async () =>
+      (await prometheusValue(`sum(${series})`)) === value ? true : undefined,
+    );
+  }
+
   async start(): Promise<void> {
     const port = Number(process.env['TIDE_PROMETHEUS_EXPORTER_PORT'] ?? '19101');
     const server = http.createServer((_req, res) => {

@@ -86,10 +86,14 @@ describe('tide controller on a real control plane', () => {
     });
     expect(Date.now() - dropped).toBeGreaterThanOrEqual(18_000);
     await waitFor('2 running pods', () => (runningPods(ns, 'web') === 2 ? true : undefined));
-    const logged = controller
-      .lines()
-      .filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/web`);
-    expect(logged.map((l) => l['to'])).toEqual([5, 2]);
+    // The log line is read from the controller's output a moment after /scale shows the change.
+    const scaledTo = (): unknown[] =>
+      controller
+        .lines()
+        .filter((l) => l['msg'] === 'scaled' && l['scaler'] === `${ns}/web`)
+        .map((l) => l['to']);
+    await waitFor('the second scaled log line', () => (scaledTo().length >= 2 ? true : undefined));
+    expect(scaledTo()).toEqual([5, 2]);
     // The password reached Prometheus through its env reference and appears nowhere we publish.
     expect(controller.logs.join('\n')).not.toContain('tide-test-password');
     expect(JSON.stringify(scalerStatus(ns, 'web'))).not.toContain('tide-test-password');

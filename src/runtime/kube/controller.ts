@@ -240,6 +240,9 @@ export class Controller {
     await queue.shutDownWithDrain();
     await Promise.all(workers);
     this.#queue = null;
+    // Stopping of our own accord (not a lost Lease): write what the throttle held back while we
+    // still hold the Lease, so the next leader resumes the windows exactly.
+    if (this.#closing) await this.#reconciler.flush();
     this.#log.info('stopped reconciling');
   }
 

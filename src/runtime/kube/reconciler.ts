@@ -23,6 +23,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   initialState,
   type Decision,
+  type Observation,
   type ScalerSpec,
   type ScalerState,
   type TriggerSpec,
@@ -113,6 +114,8 @@ interface Entry {
   expected: number | null;
   lastWritten: ScalerStatus | undefined;
   lastWriteMs: number | null;
+  /** The status last built; flushed on close when it was not written (held back, or failed). */
+  unwritten: { object: ElasticScaler; status: ScalerStatus } | null;
 }
 
 const newEntry = (): Entry => ({
@@ -125,6 +128,7 @@ const newEntry = (): Entry => ({
   expected: null,
   lastWritten: undefined,
   lastWriteMs: null,
+  unwritten: null,
 });
 
 export const keyOf = (o: KubernetesObject): string =>
@@ -203,6 +207,22 @@ export class Reconciler {
 
   async close(): Promise<void> {
     await Promise.all([...this.#entries.keys()].map((k) => this.forget(k)));
+  }
+
+  /**
+   * Writes the statuses held back by `stateWriteSeconds` (engine state only), so that a graceful
+   * restart resumes the windows where they were, not where they were last written. For a leader
+   * that stops of its own accord, after its last reconcile and before it releases the Lease.
+   */
+  async flush(): Promise<void> {
+    await Promise.all(
+      [...this.#entries.values()].map(async (entry) => {
+        const pending = entry.unwritten;
+        if (pending === null) return;
+        if (JSON.stringify(pending.status) === JSON.stringify(entry.lastWritten)) return;
+        await this.#write(pending.object, entry, pending.status, this.#deps.clock.now());
+      }),
+    );
   }
 
   async #run(object: ElasticScaler, entry: Entry, signal: AbortSignal): Promise<number> {
@@ -350,7 +370,7 @@ export class Reconciler {
       durationMs: performance.now() - began,
       applied: applied.ok && applied.changed,
     });
-    const wanted = conditionsFor(spec, decision, applied.condition);
+    const wanted = conditionsFor(spec, decision, applied.condition, readErrors(result.observation));
     await this.#publish(object, entry, {
       wanted,
       counts: countsOf(decision, current),
@@ -449,7 +469,16 @@ export class Reconciler {
       now,
       stateWriteSeconds: this.#deps.stateWriteSeconds,
     });
-    if (!write) return;
+    entry.unwritten = { object, status: next };
+    if (write) await this.#write(object, entry, next, now);
+  }
+
+  async #write(
+    object: ElasticScaler,
+    entry: Entry,
+    next: ScalerStatus,
+    now: number,
+  ): Promise<void> {
     try {
       await this.#deps.rest.request('PATCH', statusPath(object), {
         body: [{ op: 'add', path: '/status', value: next }],
@@ -458,6 +487,7 @@ export class Reconciler {
       });
       entry.lastWritten = next;
       entry.lastWriteMs = now;
+      entry.unwritten = null;
     } catch (e) {
       this.#deps.log.warn(
         { scaler: keyOf(object), err: errorText(e) },
@@ -540,10 +570,16 @@ const warns = (c: StatusCondition): boolean =>
   (c.type === 'Fallback' && c.status === 'True');
 
 /** The conditions of a decision, with what applying it (or a dry run) changed. */
-function conditionsFor(spec: ScalerSpec, decision: Decision, applied: Wanted | null): Wanted[] {
+function conditionsFor(
+  spec: ScalerSpec,
+  decision: Decision,
+  applied: Wanted | null,
+  readErrors: readonly string[],
+): Wanted[] {
   let wanted = decisionConditions(decision, {
     fallbackThreshold: spec.fallback?.failureThreshold ?? null,
     failures: maxFailures(decision.state),
+    readErrors,
   });
   if (applied !== null) wanted = overrideCondition(wanted, applied);
   if (!spec.dryRun) return wanted;
@@ -629,6 +665,13 @@ function topReason(decision: Decision): { code: string; message: string } {
   const withCount = decision.reasons.filter((r) => r.replicas !== undefined);
   const r = withCount.at(-1) ?? decision.reasons.at(-1);
   return r === undefined ? { code: 'Decided', message: '' } : { code: r.code, message: r.message };
+}
+
+/** The reads that failed at this tick, as `trigger: message` (a fallback hides them from the decision). */
+function readErrors(observation: Observation): string[] {
+  return Object.entries(observation.metrics).flatMap(([name, r]) =>
+    r.status === 'error' ? [`${name}: ${r.error.message}`] : [],
+  );
 }
 
 function maxFailures(state: ScalerState): number {

@@ -4,14 +4,19 @@
  * - Conditions follow `metav1.Condition`: `lastTransitionTime` changes only when `status` does
  *   (`meta.SetStatusCondition`); every condition is set from the first visit on, even as Unknown.
  *   The controller's own (Ready, Active, Fallback, AbleToScale) come first, then the engine's
- *   (Predicting, ScalingActive, ScalingLimited).
+ *   (Predicting, ScalingActive, ScalingLimited); an engine condition of a type the controller
+ *   also sets (Active, Fallback) replaces the controller's, so that no type appears twice (the
+ *   API server refuses a status with a duplicate type).
  * - `engineState` is what a restarted controller needs to keep its windows: the recommendation
  *   history (compacted to the entries that can still decide a stabilized max or min), scale
  *   events, trigger failure counters, KEDA's activity time, the KPA's windows. The forecaster is
  *   left out: it is rebuilt from the metric's history on start. Its size is bounded.
  * - Status is written when what a person reads changes (counts, conditions, reasons), and the
  *   engine state at most every `stateWriteSeconds` otherwise (or at once when scale events or
- *   failure counters change), so a steady scaler does not write on every tick.
+ *   failure counters change), so a steady scaler does not write on every tick. A leader that
+ *   stops of its own accord writes what was held back before it releases the Lease
+ *   (`Reconciler.flush`), so a graceful restart keeps its windows exactly; after a crash they may
+ *   be up to `stateWriteSeconds` older.
  *
  * @module
  */
@@ -159,25 +164,36 @@ export function mergeConditions(
 /** The controller's conditions for a decision that was made (the target was read). */
 export function decisionConditions(
   decision: Decision,
-  extra: { readonly fallbackThreshold: number | null; readonly failures: number },
+  extra: {
+    readonly fallbackThreshold: number | null;
+    readonly failures: number;
+    /** The reads that failed at this tick (`trigger: message`), which a fallback hides. */
+    readonly readErrors?: readonly string[];
+  },
 ): Wanted[] {
   const active = decision.triggers.some((t) => t.active);
-  const inFallback = extra.fallbackThreshold !== null && extra.failures >= extra.fallbackThreshold;
-  const failing = decision.triggers.filter((t) => t.error !== null);
+  const inFallback = extra.fallbackThreshold !== null && extra.failures > extra.fallbackThreshold;
+  const failed = decision.triggers
+    .filter((t) => t.error !== null)
+    .map((t) => `${t.name}: ${t.error?.message ?? ''}`);
+  const failing = [...new Set([...failed, ...(extra.readErrors ?? [])])].join('; ');
+  // Still deciding with a trigger failing (a fallback, or another trigger that may only scale
+  // up): Ready, and the message names the failure.
   const ready: Wanted = decision.valid
     ? {
         type: 'Ready',
         status: 'True',
         reason: 'ScalerReady',
-        message: 'the scaler reads its triggers and decides',
+        message:
+          failing === ''
+            ? 'the scaler reads its triggers and decides'
+            : `the scaler decides, but a trigger fails: ${failing}`,
       }
     : {
         type: 'Ready',
         status: 'False',
         reason: 'CannotDecide',
-        message:
-          failing.map((t) => `${t.name}: ${t.error?.message ?? ''}`).join('; ') ||
-          'no valid metric',
+        message: failing || 'no valid metric',
       };
   const list: Wanted[] = [
     ready,
@@ -203,8 +219,9 @@ export function decisionConditions(
           message: 'no trigger is past its failure threshold',
         },
   ];
-  for (const c of decision.conditions) list.push(c);
-  return list;
+  // The engine's own condition of a type replaces the controller's (its Fallback says whether the
+  // fallback is applied, its Active follows KEDA's transitions): a type twice is a 422.
+  return decision.conditions.reduce<Wanted[]>((out, c) => overrideCondition(out, c), list);
 }
 
 /** Conditions when the scaler could not get as far as a decision (invalid spec, no target, ...). */
@@ -251,16 +268,15 @@ function visible(s: ScalerStatus | undefined): string {
   return s === undefined ? '' : JSON.stringify({ ...s, engineState: undefined });
 }
 
-/** Scale events and failure counters: a restart must not lose them, so they are written at once. */
+/**
+ * Scale events and failure counters: a restart must not lose them, so they are written at once.
+ * Not `lastActiveTime`: it moves on every tick while a trigger is active (it would write the status
+ * on every tick), and it only decides once the triggers go inactive, a tick whose Active condition
+ * changes and is written at once, carrying the last active time.
+ */
 function critical(s: PersistedState | undefined): string {
   if (s === undefined) return '';
-  return JSON.stringify([
-    s.scaleUpEvents,
-    s.scaleDownEvents,
-    s.triggerHealth,
-    s.lastScaleTime,
-    s.lastActiveTime,
-  ]);
+  return JSON.stringify([s.scaleUpEvents, s.scaleDownEvents, s.triggerHealth, s.lastScaleTime]);
 }
 
 /** Whether `next` must be written, given what was last written and when. */
