@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration tests against real servers on 127.0.0.1.
 #
-#  1. Installs the missing Debian packages (apt-get update once, only when something is missing).
+#  1. Installs the missing Debian packages (scripts/install-debian.sh: apt-get update once, only
+#     when something is missing).
 #  2. Runs every scripts/services/*.sh with `start`: each starts its server on loopback on a
 #     non-default port with data in a temp dir (idempotent: start if not running, wait until
 #     ready) and prints its address (host:port) as its last line of output; a script that only
@@ -14,35 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 
-# Debian packages the service scripts need: binary -> package.
-declare -A packages=(
-  [/usr/bin/curl]=curl
-  [/usr/bin/prometheus]=prometheus
-  [/usr/bin/redis-server]=redis-server
-  [/usr/sbin/rabbitmq-server]=rabbitmq-server
-  [/usr/lib/postgresql]=postgresql
-  [/usr/sbin/mariadbd]=mariadb-server
-  [/usr/sbin/nats-server]=nats-server
-)
-missing=()
-for path in "${!packages[@]}"; do [ -e "$path" ] || missing+=("${packages[$path]}"); done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "installing Debian packages: ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-  # Keep the packages' own init scripts from starting servers on the default ports.
-  policy_added=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod +x /usr/sbin/policy-rc.d; policy_added=1
-  fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null
-  [ -n "$policy_added" ] && $SUDO rm -f /usr/sbin/policy-rc.d
-  for path in "${!packages[@]}"; do
-    [ -e "$path" ] || { echo "ERROR: ${packages[$path]} did not install $path" >&2; exit 1; }
-  done
-fi
+# Debian packages the service scripts need (file the package installs = package).
+scripts/install-debian.sh /usr/bin/curl=curl /usr/bin/prometheus=prometheus \
+  /usr/bin/redis-server=redis-server /usr/sbin/rabbitmq-server=rabbitmq-server \
+  /usr/lib/postgresql=postgresql /usr/sbin/mariadbd=mariadb-server \
+  /usr/sbin/nats-server=nats-server
 
 export TIDE_SERVICES_DIR="${TIDE_SERVICES_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tide-services.XXXXXX")}"
 # Servers that drop root (postgres, mysql, rabbitmq users) must reach their data dirs.
