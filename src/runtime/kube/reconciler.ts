@@ -23,6 +23,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   initialState,
   type Decision,
+  type PodInfo,
   type Observation,
   type ScalerSpec,
   type ScalerState,
@@ -31,6 +32,7 @@ import {
 import { parseSpec } from '../../core/spec.js';
 import { recordObservedRescale, withoutRescale } from '../../core/steps/record.js';
 import type { KubeDeps } from '../../sources/kube.js';
+import { decodePods } from '../../sources/kubernetes-resource.js';
 import { validateTriggerConfig } from '../../sources/registry.js';
 import type { Source } from '../../sources/source.js';
 import {
@@ -348,11 +350,13 @@ export class Reconciler {
       });
     }
     const began = performance.now();
+    const pods = await this.#pods(object, spec, scale.selector, signal);
     const result = await tick({
       spec,
       sources: entry.sources ?? new Map(),
       state: before,
       currentReplicas: current,
+      ...(pods === undefined ? {} : { pods }),
       clock: this.#deps.clock,
       readConcurrency: this.#deps.readConcurrency,
       readTimeoutMs: this.#deps.readTimeoutMs,
@@ -377,6 +381,35 @@ export class Reconciler {
       reasons: reasonsOf(decision),
       selector: scale.selector,
     });
+  }
+
+  /**
+   * The target's pods (readiness, start times) by the scale's selector, for the policies that
+   * count ready pods (the KPA, prediction). A `resource` trigger lists them itself; undefined
+   * then, or when they cannot be listed (logged; the engine decides from what it has).
+   */
+  async #pods(
+    object: ElasticScaler,
+    spec: ScalerSpec,
+    selector: string | null,
+    signal: AbortSignal,
+  ): Promise<PodInfo[] | undefined> {
+    if (selector === null || spec.triggers.some((t) => podTypes.has(t.type))) return undefined;
+    const namespace = encodeURIComponent(object.metadata?.namespace ?? 'default');
+    const path = `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`;
+    try {
+      const body = await this.#deps.rest.request('GET', path, {
+        signal,
+        doing: `listing the pods of ${keyOf(object)}'s target`,
+      });
+      return decodePods(body);
+    } catch (e) {
+      this.#deps.log.warn(
+        { scaler: keyOf(object), err: errorText(e) },
+        "could not list the target's pods",
+      );
+      return undefined;
+    }
   }
 
   /** Patches `/scale` when the count changes (not in a dry run); the outcome for the state. */
