@@ -90,6 +90,8 @@ export class Controller {
   readonly #changed = new Set<string>();
   readonly #due = new Map<string, number>();
   readonly #targets = new Map<string, { generation: number; target: Ref | null }>();
+  /** Each HPA's scaleTargetRef as last seen, so that only a change of target wakes scalers. */
+  readonly #hpaTargets = new Map<string, string>();
   #queue: WorkQueue | null = null;
   #end!: (end: ControllerEnd) => void;
   /** Resolves when the controller stops: `lost` when it lost its Lease (exit and restart). */
@@ -128,7 +130,7 @@ export class Controller {
       rest: this.#rest,
       path: hpasPath,
       log: this.#log,
-      onChange: (o) => this.#onHpa(o),
+      onChange: (o, change) => this.#onHpa(o, change),
     });
     this.#reconciler = new Reconciler({
       rest: this.#rest,
@@ -302,8 +304,16 @@ export class Controller {
     this.#queue?.add(key);
   }
 
-  /** An HPA appeared, changed or went: the scalers in its namespace look at their targets again. */
-  #onHpa(hpa: HpaObject): void {
+  /**
+   * An HPA appeared, went, or changed its target: the scalers in its namespace look at their
+   * targets again. Its status updates (every HPA sync) change nothing here and wake no one.
+   */
+  #onHpa(hpa: HpaObject, change: Change): void {
+    const key = keyOf(hpa);
+    const target = JSON.stringify(hpa.spec?.scaleTargetRef ?? null);
+    if (change === 'update' && this.#hpaTargets.get(key) === target) return;
+    if (change === 'delete') this.#hpaTargets.delete(key);
+    else this.#hpaTargets.set(key, target);
     const namespace = hpa.metadata?.namespace;
     for (const o of this.#scalers.list()) {
       if (o.metadata?.namespace !== namespace) continue;
