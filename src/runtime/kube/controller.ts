@@ -309,17 +309,23 @@ export class Controller {
    * targets again. Its status updates (every HPA sync) change nothing here and wake no one.
    */
   #onHpa(hpa: HpaObject, change: Change): void {
-    const key = keyOf(hpa);
-    const target = JSON.stringify(hpa.spec?.scaleTargetRef ?? null);
-    if (change === 'update' && this.#hpaTargets.get(key) === target) return;
-    if (change === 'delete') this.#hpaTargets.delete(key);
-    else this.#hpaTargets.set(key, target);
+    if (!this.#hpaRetargeted(hpa, change)) return;
     const namespace = hpa.metadata?.namespace;
     for (const o of this.#scalers.list()) {
       if (o.metadata?.namespace !== namespace) continue;
       this.#changed.add(keyOf(o));
       this.#queue?.add(keyOf(o));
     }
+  }
+
+  /** Whether an HPA event can change who owns a target (not a status update). */
+  #hpaRetargeted(hpa: HpaObject, change: Change): boolean {
+    const key = keyOf(hpa);
+    const target = JSON.stringify(hpa.spec?.scaleTargetRef ?? null);
+    if (change === 'update' && this.#hpaTargets.get(key) === target) return false;
+    if (change === 'delete') this.#hpaTargets.delete(key);
+    else this.#hpaTargets.set(key, target);
+    return true;
   }
 
   /** The target a scaler acts on (null: invalid or a dry run), parsed once per generation. */
