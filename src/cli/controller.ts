@@ -115,6 +115,7 @@ async function serve(s: {
     metrics: s.metrics,
     board: s.board,
     notReady: () => s.controller.notReady(),
+    token: s.options.dashboardToken,
     runtime: () => ({
       identity: s.controller.identity,
       leading: s.controller.isLeader(),

@@ -20,6 +20,7 @@ import {
 import { ScalerBoard } from '../server/dashboard.js';
 import { TideServer } from '../server/http.js';
 import { TideMetrics } from '../server/metrics.js';
+import { proxyTraffic } from '../sources/proxy.js';
 import { validateTriggerConfig } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import type { ProcessPool } from '../targets/process-pool.js';
@@ -127,6 +128,7 @@ async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<
     metrics,
     board,
     notReady: () => (waiting.size === 0 ? null : `no decision yet for ${[...waiting].join(', ')}`),
+    token: options.dashboardToken,
   });
   try {
     const bound = await server.start(address);
@@ -195,6 +197,8 @@ async function run(options: RunOptions): Promise<number> {
       specs.map((s, i) => {
         const fixed = options.replicas ?? s.spec.minReplicas;
         const target = pools.get(s.name);
+        const traffic = s.spec.triggers.some((t) => t.type === 'proxy') ? target : undefined;
+        const measure = traffic === undefined ? undefined : proxyTraffic(() => traffic.stats());
         return runScalerLoop({
           spec: s.spec,
           name: s.name,
@@ -223,7 +227,13 @@ async function run(options: RunOptions): Promise<number> {
               now,
               durationSeconds,
             });
-            serving.board?.record({ scaler: s.name, decision, currentReplicas, now });
+            serving.board?.record({
+              scaler: s.name,
+              decision,
+              currentReplicas,
+              now,
+              traffic: measure?.(),
+            });
             serving.decided(s.name);
           },
         });

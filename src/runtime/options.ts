@@ -83,6 +83,13 @@ export const runOptionInfo: readonly OptionInfo[] = [
       'serve the dashboard (/), /api/scalers, /metrics, /healthz and /readyz on host:port (e.g. 127.0.0.1:9464; default: no server)',
   },
   {
+    key: 'dashboardToken',
+    flag: '--dashboard-token <token>',
+    env: 'TIDE_DASHBOARD_TOKEN',
+    description:
+      'needed on every path of --metrics-address but /healthz and /readyz (Authorization: Bearer, or ?token= in a browser); without it a non-loopback address serves no dashboard',
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     env: 'TIDE_LOG_LEVEL',
@@ -119,6 +126,7 @@ export const runOptionsSchema = z
         message: 'expected host:port, :port or port (e.g. 127.0.0.1:9464), port 0–65535',
       })
       .optional(),
+    dashboardToken: z.string().min(1).optional(),
     logLevel: z.enum(logLevels).default('info'),
   })
   .strict();

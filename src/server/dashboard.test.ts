@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../core/decide.js';
 import { initialState, type Decision } from '../core/model.js';
@@ -39,9 +40,26 @@ describe('ScalerBoard', () => {
       desired: web?.desiredReplicas,
       current: 2,
       predicted: null,
+      reactive: web?.triggers[0]?.replicas,
+      rps: null,
+      latencyMs: null,
     });
     expect(web?.history.at(-2)?.predicted).toBe(7);
     expect(web?.triggers[0]?.name).toBe('rps');
+  });
+
+  it('tells each subscriber every tick recorded, until it unsubscribes', () => {
+    const board = new ScalerBoard();
+    const seen: [string, number][] = [];
+    const stop = board.subscribe((v) => seen.push([v.name, v.history.length]));
+    board.record({ scaler: 'web', decision: decision(300), currentReplicas: 2, now: t0 });
+    board.record({ scaler: 'web', decision: decision(300), currentReplicas: 3, now: t0 + 15_000 });
+    stop();
+    board.record({ scaler: 'web', decision: decision(300), currentReplicas: 3, now: t0 + 30_000 });
+    expect(seen).toEqual([
+      ['web', 1],
+      ['web', 2],
+    ]);
   });
 });
 
@@ -56,7 +74,7 @@ describe('renderDashboard', () => {
       now: t0 + 15_000,
     });
     const html = renderDashboard(board.views());
-    expect(html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(html).not.toContain('http-equiv="refresh"');
     expect(html).toContain('data-scaler="web"');
     expect(html).toMatch(/current <b class="current">5<\/b> · desired <b class="desired">\d+<\/b>/);
     expect(html).toContain('predicted <b class="predicted">4</b>');
@@ -68,7 +86,35 @@ describe('renderDashboard', () => {
     expect(path('predicted').match(/[ML]/g)).toEqual(['M', 'L']);
     expect(html).toContain('<code>Rescale</code>');
     expect(html).toContain('<td>AbleToScale</td>');
-    expect(html).not.toContain('<script');
+    // No proxy: no traffic chart; no prediction at the first tick, a band at the second.
+    expect(html).not.toContain('class="traffic"');
+    expect(html).toContain('<g class="band"');
+  });
+
+  it('shows the proxy’s request rate and latency beside replicas when it has them', () => {
+    const board = new ScalerBoard();
+    const traffic = { rps: 123.456, latencyMs: 21.04 };
+    board.record({ scaler: 'web', decision: decision(450), currentReplicas: 3, now: t0, traffic });
+    const html = renderDashboard(board.views());
+    expect(html).toContain(
+      '<b class="rps">123.5</b> req/s · latency <b class="latency">21.0</b> ms',
+    );
+    expect(html).toContain('<svg class="traffic"');
+  });
+
+  it('carries one inline script, which listens on /api/events and redraws from its ticks', () => {
+    const html = renderDashboard([]);
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+    expect(scripts).toHaveLength(1);
+    expect(html).not.toMatch(/<script[^>]*src=/);
+    // It parses, and renders a card the way the server does.
+    const body = scripts[0]!.replace(/\nlive\(\);\s*$/, '');
+    const render = runInNewContext(`${body}\ncard;`) as (v: unknown) => string;
+    const board = new ScalerBoard();
+    board.record({ scaler: 'web', decision: decision(450), currentReplicas: 3, now: t0 });
+    const view = board.views()[0]!;
+    expect(renderDashboard([view])).toContain(render(view));
+    expect(scripts[0]).toContain('new Source(`/api/events${');
   });
 
   it('escapes names and messages, and shows a failing trigger’s error', () => {

@@ -3,7 +3,7 @@ import { decide } from '../core/decide.js';
 import { initialState, type Decision } from '../core/model.js';
 import { scalerSpecSchema } from '../core/spec.js';
 import { ScalerBoard } from './dashboard.js';
-import { TideServer } from './http.js';
+import { isLoopback, TideServer } from './http.js';
 import { TideMetrics } from './metrics.js';
 
 const metrics = new TideMetrics({ processMetrics: false });
@@ -83,10 +83,131 @@ describe('TideServer', () => {
         ['web', 4, 1],
       ]);
       const missing = await fetch(`${url}/nope`);
-      expect(await missing.text()).toContain(': /, /api/scalers, /metrics, /healthz, /readyz');
+      expect(await missing.text()).toContain(
+        ': /, /api/scalers, /api/events, /metrics, /healthz, /readyz',
+      );
       expect((await fetch(`${url}/`, { method: 'HEAD' })).status).toBe(200);
     } finally {
       await withBoard.close();
     }
   });
+
+  it('streams one tick event per recorded tick, with keep-alives, to a bounded set of clients', async () => {
+    const board = new ScalerBoard();
+    const live = new TideServer({
+      metrics,
+      notReady: () => null,
+      board,
+      keepAliveMs: 50,
+      maxEventClients: 1,
+    });
+    const bound = await live.start({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${bound.port}/api/events`;
+    const first = new AbortController();
+    try {
+      const res = await fetch(url, { signal: first.signal });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      const full = await fetch(url);
+      expect(full.status).toBe(503);
+      expect(await full.text()).toContain('too many event-stream clients (1)');
+      board.record({ scaler: 'web', decision: fourReplicas(), currentReplicas: 1, now: t0 });
+      const text = await readUntil(res, /: keep-alive\n\n/);
+      const event = /event: tick\ndata: (.*)\n\n/.exec(text);
+      expect(JSON.parse(event?.[1] ?? '{}')).toMatchObject({ name: 'web', desiredReplicas: 4 });
+      // The client leaves: its place is free again.
+      first.abort();
+      await until(async () => {
+        const again = new AbortController();
+        const status = (await fetch(url, { signal: again.signal })).status;
+        again.abort();
+        return status === 200;
+      });
+    } finally {
+      first.abort();
+      await live.close();
+    }
+  });
+
+  it('with a token, asks for it on every path but /healthz and /readyz', async () => {
+    const board = new ScalerBoard();
+    const guarded = new TideServer({ metrics, notReady: () => null, board, token: 's3cret' });
+    const bound = await guarded.start({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${bound.port}`;
+    try {
+      const status = async (path: string, init: RequestInit = {}): Promise<number> =>
+        (await fetch(`${url}${path}`, init)).status;
+      expect(await status('/healthz')).toBe(200);
+      expect(await status('/readyz')).toBe(200);
+      for (const path of ['/', '/api/scalers', '/api/events', '/metrics']) {
+        expect(await status(path)).toBe(401);
+        expect(await status(`${path}?token=wrong`)).toBe(401);
+      }
+      expect(await status('/?token=s3cret')).toBe(200);
+      const auth = { headers: { authorization: 'Bearer s3cret' } };
+      expect(await status('/metrics', auth)).toBe(200);
+      expect(await status('/api/scalers', auth)).toBe(200);
+      const res = await fetch(`${url}/`);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await res.text()).not.toContain('s3cret');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('bound beyond loopback without a token, serves no dashboard but still /metrics and probes', async () => {
+    const board = new ScalerBoard();
+    const open = new TideServer({ metrics, notReady: () => null, board });
+    const bound = await open.start({ host: '0.0.0.0', port: 0 });
+    const url = `http://127.0.0.1:${bound.port}`;
+    try {
+      for (const path of ['/', '/api/scalers', '/api/events']) {
+        const res = await fetch(`${url}${path}`);
+        expect(res.status).toBe(403);
+        expect(await res.text()).toContain(
+          'needs a token: set --dashboard-token or TIDE_DASHBOARD_TOKEN',
+        );
+      }
+      for (const path of ['/metrics', '/healthz', '/readyz'])
+        expect((await fetch(`${url}${path}`)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['localhost', true],
+    ['0.0.0.0', false],
+    ['::', false],
+    ['10.0.0.7', false],
+    ['127.example.com', false],
+  ])('isLoopback(%s) = %s', (host, loopback) => {
+    expect(isLoopback(host)).toBe(loopback);
+  });
 });
+
+/** Reads a streamed body until its text so far matches `pattern`. */
+async function readUntil(res: Response, pattern: RegExp): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text;
+}
+
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('condition never held');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProxySource, proxySchema, type ProxyCounters } from './proxy.js';
+import { createProxySource, proxySchema, proxyTraffic, type ProxyCounters } from './proxy.js';
 import { isSourceError } from './source.js';
 
 const t0 = Date.UTC(2024, 0, 1);
@@ -100,5 +100,21 @@ describe('proxy source', () => {
 
   it('refuses an unknown metric', () => {
     expect(proxySchema.safeParse({ metric: 'cpu' }).success).toBe(false);
+  });
+});
+
+describe('proxyTraffic', () => {
+  it('gives the request rate and mean latency since the previous call', () => {
+    let i = 0;
+    const read = (): ProxyCounters => snapshots[Math.min(i++, 1)]!;
+    const measure = proxyTraffic(read);
+    // From the proxy's start: 30 requests in 1 s, 3000 ms of latency over them.
+    expect(measure()).toEqual({ rps: 30, latencyMs: 100 });
+    // 60 more in 2 s; web-0 answered 40 (4000 ms), web-1 counted anew 20 (4000 ms).
+    const second = measure();
+    expect(second.rps).toBe(30);
+    expect(second.latencyMs).toBeCloseTo(8000 / 60, 6);
+    // Nothing new: no rate, and no latency rather than a zero one.
+    expect(measure()).toEqual({ rps: 0, latencyMs: null });
   });
 });

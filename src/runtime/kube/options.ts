@@ -131,6 +131,13 @@ export const controllerOptionInfo: readonly (Omit<OptionInfo, 'key'> & {
     defaultValue: '127.0.0.1:9464',
   },
   {
+    key: 'dashboardToken',
+    flag: '--dashboard-token <token>',
+    env: 'TIDE_DASHBOARD_TOKEN',
+    description:
+      'needed on every path of --metrics-address but /healthz and /readyz (Authorization: Bearer, or ?token= in a browser); without it a non-loopback address serves no dashboard',
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     env: 'TIDE_LOG_LEVEL',
@@ -163,6 +170,7 @@ export const controllerOptionsSchema = z
         message: 'expected host:port, :port or port (e.g. 127.0.0.1:9464), port 0–65535',
       })
       .default('127.0.0.1:9464'),
+    dashboardToken: z.string().min(1).optional(),
     logLevel: z.enum(logLevels).default('info'),
   })
   .strict()
