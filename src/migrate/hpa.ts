@@ -16,7 +16,7 @@ import {
   type Converted,
   type ObjectRef,
 } from './object.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../core/quantity.js';
 
 export const hpaVersions = ['autoscaling/v2', 'autoscaling/v2beta2', 'autoscaling/v1'];
 

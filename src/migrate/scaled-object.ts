@@ -27,7 +27,7 @@ import {
   type Converted,
   type ObjectRef,
 } from './object.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../core/quantity.js';
 
 export interface KedaContext {
   readonly auth: AuthObjects;

@@ -98,39 +98,5 @@ export function kubeClient(
   };
 }
 
-const suffixes: Readonly<Record<string, number>> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/**
- * A Kubernetes quantity in milli-units, rounded up as the API's `MilliValue()` does:
- * "250m" → 250, "1" → 1000, "1Ki" → 1 024 000, "1500u" → 2, "1e3" → 1 000 000.
- */
-export function quantityMilli(quantity: string): number {
-  const match =
-    /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?)$/.exec(
-      quantity.trim(),
-    );
-  if (match === null)
-    throw new Error(`quantity ${JSON.stringify(quantity)} is not a Kubernetes quantity`);
-  const [, number = '0', exponent, suffix = ''] = match;
-  const scale = exponent === undefined ? (suffixes[suffix] ?? 1) : 10 ** Number(exponent.slice(1));
-  // Round the product to 9 significant decimals first: 0.1 × 1e3 must be 100, not 100.00000000000001.
-  const milli = Number((Number(number) * scale * 1000).toPrecision(15));
-  return Math.ceil(milli);
-}
+/** Kubernetes quantities are parsed in core (core/quantity.ts), shared with `tide import`. */
+export { quantityMilli } from '../core/quantity.js';
