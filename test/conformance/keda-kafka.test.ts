@@ -9,8 +9,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseSpec, type TriggerSpec } from '../../src/core/spec.js';
-import { importDocuments } from '../../src/migrate/import.js';
 import { partitionList } from '../../src/migrate/keda-triggers.js';
 import {
   activePartitions,
@@ -20,6 +18,7 @@ import {
   type KafkaConfig,
 } from '../../src/sources/kafka.js';
 import { validateTriggerConfig } from '../../src/sources/registry.js';
+import { importChecked } from './keda-import-checked.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -89,31 +88,15 @@ function scaledObject(metadata: Record<string, string>): unknown {
   };
 }
 
-/** `tide import`'s options, with every trigger checked against its source's schema. */
-const importOptions = {
-  local: true,
-  secretDir: '/secrets',
-  clusterAuthNamespace: 'keda',
-  checkTrigger: (trigger: TriggerSpec, path: string) => {
-    const r = validateTriggerConfig(trigger, path);
-    return r.ok ? [] : r.issues;
-  },
-};
-
 /** The imported trigger's target, activation and full source config (defaults applied). */
 function importKafka(
   metadata: Record<string, string>,
 ):
-  | { ok: false; issues: string[] }
+  | { ok: false; issues: readonly string[] }
   | { ok: true; config: KafkaConfig; target: number; activation: number } {
-  const result = importDocuments([scaledObject(metadata)], importOptions);
-  const spec = result.objects[0]?.spec;
-  if (result.issues.length > 0 || spec === undefined) {
-    return { ok: false, issues: result.issues.map((i) => i.message) };
-  }
-  const parsed = parseSpec(spec);
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
-  const trigger = parsed.value.triggers[0];
+  const result = importChecked([scaledObject(metadata)]);
+  if (!result.ok) return result;
+  const trigger = result.spec.triggers[0];
   if (trigger === undefined) throw new Error('no trigger imported');
   const checked = validateTriggerConfig(trigger);
   if (!checked.ok) throw new Error(checked.issues.map((i) => i.message).join('; '));
