@@ -314,8 +314,10 @@ export function createKafkaSource(config: KafkaConfig, deps: SourceDeps): Source
       brokers: config.brokers,
       ssl: config.tls,
       ...(sasl === undefined ? {} : { sasl }),
-      connectionTimeout: config.timeoutMs,
-      requestTimeout: config.timeoutMs,
+      // The read's own deadline (withTimeout) decides, always as a retryable Timeout; kafkajs's
+      // timeouts only end what is left behind (an equal one could win with another error).
+      connectionTimeout: config.timeoutMs + 1000,
+      requestTimeout: config.timeoutMs + 1000,
       // kafkajs fills its broker pool on the first request's retry: 0 retries never reads.
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
       logLevel: logLevel.NOTHING,

@@ -61,11 +61,20 @@ afterAll(async () => {
 const run = Date.now().toString(36);
 const fresh = (name: string): string => `${name}-${run}`;
 
+/** Creates a topic and waits until its partitions answer offset requests (leaders elected). */
 async function createTopic(topic: string, partitions: number): Promise<void> {
   await admin.createTopics({
     topics: [{ topic, numPartitions: partitions }],
     waitForLeaders: true,
   });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await admin.fetchTopicOffsets(topic)).length === partitions) return;
+    } catch (e) {
+      if (attempt >= 50) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function produce(topic: string, count: number, partition?: number): Promise<void> {
