@@ -43,6 +43,7 @@ import {
   parseModifierNumber,
 } from '../core/policy/event/modifiers.js';
 import {
+  queryCompositeMetric,
   queryMetric,
   scaledObjectState,
   type CachedRecord,
@@ -268,20 +269,35 @@ function runObjectState(c: KedaCase): Record<string, unknown> {
         { isActive: v.is_active, values: v.values } satisfies CachedRecord,
       ]),
     );
-    const r = queryMetric({
-      metric: input.requested_metric,
-      cache,
-      triggers: (input.triggers as Json[]).map((t) => ({
-        metricNames: (t.metric_specs as Json[]).map((m) => m.metric_name as string),
-        useCachedMetrics: t.use_cached_metrics,
-        outcome:
-          t.outcome === null
-            ? null
-            : 'error' in t.outcome
-              ? { error: t.outcome.error, retryError: t.outcome.retry_error }
-              : { values: t.outcome.values },
-      })),
-    });
+    const triggers = (input.triggers as Json[]).map((t) => ({
+      name: (t.name ?? '') as string,
+      metricNames: (t.metric_specs as Json[])
+        .filter((m) => m.source === 'External')
+        .map((m) => m.metric_name as string),
+      useCachedMetrics: t.use_cached_metrics as boolean,
+      outcome:
+        t.outcome === null
+          ? null
+          : 'error' in t.outcome
+            ? { error: t.outcome.error as string, retryError: t.outcome.retry_error as string }
+            : { values: t.outcome.values as Record<string, number> },
+    }));
+    const sm = input.scaling_modifiers;
+    if (input.requested_metric === compositeMetricName && sm !== null && sm !== undefined) {
+      const parsed = parseFormula(sm.formula ?? '');
+      const r = queryCompositeMetric({
+        triggers,
+        cache,
+        composite: {
+          formula: parsed.ok ? parsed.value : null,
+          target: sm.target,
+          fallback: toFallback(input.fallback),
+          health: null,
+        },
+      });
+      return { error: r.error !== null, metric_values: r.values };
+    }
+    const r = queryMetric({ metric: input.requested_metric, cache, triggers });
     return {
       error: r.error !== null,
       metric_values: r.values,

@@ -38,6 +38,12 @@ describe('formula', () => {
     ['abs(-3)', {}, 3],
     ['count([kw_trig,metrics_api],{#>1}) > 1 ? 5 : 0', { kw_trig: 2, metrics_api: 0 }, 0],
     ['count([kw_trig,metrics_api],{#>1}) > 1 ? 5 : 0', { kw_trig: 2, metrics_api: 3 }, 5],
+    ['count([a, b], # > 1)', { a: 2, b: 3 }, 2],
+    ['all([a, b], # > 2)', { a: 2, b: 3 }, false],
+    ['any([a, b], {# > 2})', { a: 2, b: 3 }, true],
+    ['a in [1, 2] ? 10 : 0', { a: 2 }, 10],
+    ['a in [1, 2]', { a: 3 }, false],
+    ['a + 1 in [3]', { a: 2 }, true],
     ['count([], {# > 0})', {}, 0],
     ['1.5e1 + .5', {}, 15.5],
     // A trigger without a value (failed, beyond its fallback threshold, or missing) is nil.

@@ -1,10 +1,10 @@
 /**
  * A small evaluator for the subset of expr-lang (https://expr-lang.org) that KEDA's
  * `scalingModifiers.formula` uses: numbers, trigger names, `nil`, `true`/`false`, `+ - * / %`,
- * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`,
+ * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`, `in`,
  * `**` and `^` (power), parentheses, array literals, the numeric built-ins `float`, `int`, `abs`,
  * `ceil`, `floor`, `round`, `min`, `max`, `sum`, `mean`, `median`, `len`, and the predicates
- * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`).
+ * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`, braces optional).
  *
  * Precedence follows expr-lang: `??` binds tightest among binary operators (`a ?? b + 1` is
  * `(a ?? b) + 1`), then `* / %`, `+ -`, comparisons, `&&`, `||`, and the ternary last.
@@ -127,6 +127,7 @@ const precedence: Readonly<Record<string, number>> = {
   '>': 20,
   '<=': 20,
   '>=': 20,
+  in: 20,
   '+': 30,
   '-': 30,
   '*': 60,
@@ -430,6 +431,7 @@ function evalBinary(
   const right = evalNode(n.right, env, elem);
   if (n.op === '==') return equal(left, right);
   if (n.op === '!=') return !equal(left, right);
+  if (n.op === 'in') return membership(left, right, n.pos);
   return arithmetic(n.op, num(left, n.op, n.pos), num(right, n.op, n.pos));
 }
 
@@ -445,6 +447,13 @@ function evalLogical(
   if (typeof r !== 'boolean')
     throw new FormulaRuntimeError(`${n.op} at position ${n.pos} needs booleans`);
   return r;
+}
+
+/** expr-lang's `x in [a, b]`: whether the list holds a value equal to x. */
+function membership(item: FormulaValue, list: FormulaValue, pos: number): boolean {
+  if (!Array.isArray(list))
+    throw new FormulaRuntimeError(`in at position ${pos} needs a list on its right`);
+  return (list as readonly FormulaValue[]).some((v) => equal(item, v));
 }
 
 function equal(a: FormulaValue, b: FormulaValue): boolean {
@@ -549,17 +558,19 @@ function numbers(args: readonly FormulaValue[], n: Call): number[] {
 /** `count`, `all`, `any`, `none`, `one` over a list with a predicate `{...}` on `#`. */
 function evalPredicate(n: Call, env: Env, elem: FormulaValue | undefined): number | boolean {
   const [listNode, predicate] = n.args;
-  if (n.args.length !== 2 || listNode === undefined || predicate?.kind !== 'closure') {
+  if (n.args.length !== 2 || listNode === undefined || predicate === undefined) {
     throw new FormulaRuntimeError(
       `${n.name}() at position ${n.pos} takes a list and a predicate {...}`,
     );
   }
+  // expr-lang accepts the predicate with or without braces: count(xs, {# > 1}), count(xs, # > 1).
+  const body = predicate.kind === 'closure' ? predicate.body : predicate;
   const list = evalNode(listNode, env, elem);
   if (!Array.isArray(list))
     throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} needs a list`);
   const items = list as readonly FormulaValue[];
   const matches = items.filter((item) => {
-    const r = evalNode(predicate.body, env, item);
+    const r = evalNode(body, env, item);
     if (typeof r !== 'boolean')
       throw new FormulaRuntimeError(`${n.name}() predicate must return a boolean`);
     return r;
