@@ -50,6 +50,12 @@ import {
   type TriggerView,
 } from '../core/policy/event/object-state.js';
 import { triggersActivity } from '../core/policy/event/triggers-activity.js';
+import { annotationFlag, annotationNames } from '../core/policy/event/annotations.js';
+import {
+  kedaScaleEvent,
+  kedaTransition,
+  renderKedaEvent,
+} from '../core/policy/event/keda-events.js';
 import { cronMetricName, parseKedaCronMetadata, scheduleWindow } from '../core/policy/schedule.js';
 import { runKedaScenario, type ScenarioInput } from './keda-scenario.js';
 import { runSpecCase } from './keda-spec.js';
@@ -206,11 +212,42 @@ function runExecutor(c: KedaCase): string[] {
     last_active_time_set: result.lastActiveTimeSet,
     // Tide's executor never writes a paused replica count: pausing is the runtime's business.
     pause_replicas_set: false,
+    event: executorEvent(so, input, result),
   };
   return [
     ...diffExpected(rest, actual),
     ...diffConditions(expectedConditions ?? {}, result.conditions),
   ];
+}
+
+/**
+ * The Event KEDA's executor records for this call, rendered as its FakeRecorder does. Every
+ * upstream executor unit test names its ScaledObject `namespace/name` and leaves the scale
+ * target's kind unset; a case may say otherwise with `scale_target_kind`, `namespace`,
+ * `scale_target_name`.
+ */
+function executorEvent(
+  so: Json,
+  input: Json,
+  result: { scaleTo: number | null; action: string },
+): string | undefined {
+  const transition = kedaTransition(result.action);
+  if (transition === null || result.scaleTo === null) return undefined;
+  const annotations = (so.annotations ?? {}) as Record<string, string>;
+  const event = kedaScaleEvent({
+    transition,
+    target: {
+      kind: so.scale_target_kind ?? '',
+      namespace: so.namespace ?? 'namespace',
+      name: so.scale_target_name ?? 'name',
+    },
+    from: input.current_replicas,
+    to: result.scaleTo,
+    activeTriggers: input.active_triggers ?? [],
+    forced: !input.is_active && annotationFlag(annotations, annotationNames.forceActivation),
+    failed: false,
+  });
+  return renderKedaEvent(event);
 }
 
 function diffConditions(expected: Record<string, Json>, actual: ExecutorConditions): string[] {

@@ -208,7 +208,10 @@ function readValues(
         ? o.retryValues
         : null;
   if (values === null || t.useCachedMetrics) {
-    return (fallbackValues ?? []).map((v) => ({ metricName: metric, valueMilli: readingToMilli(v) }));
+    return (fallbackValues ?? []).map((v) => ({
+      metricName: metric,
+      valueMilli: readingToMilli(v),
+    }));
   }
   return Object.entries(values).map(([metricName, v]) => ({
     metricName,
