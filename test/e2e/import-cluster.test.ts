@@ -83,18 +83,23 @@ spec:
   cooldownPeriod: 120
   fallback: {failureThreshold: 3, replicas: 4}
   triggers:
-    - type: rabbitmq
-      metadata: {protocol: amqp, queueName: orders, mode: QueueLength, value: "20", activationValue: "2"}
-      authenticationRef: {name: rabbit-auth}
+    - type: prometheus
+      metadata:
+        serverAddress: http://prometheus.monitoring:9090
+        query: sum(rate(orders_total[1m]))
+        threshold: "20"
+        activationThreshold: "2"
+        authModes: bearer
+      authenticationRef: {name: prom-auth}
     - type: redis
       metadata: {address: redis.shop:6379, listName: jobs, listLength: "10"}
       authenticationRef: {name: redis-auth, kind: ClusterTriggerAuthentication}
 ---
 apiVersion: keda.sh/v1alpha1
 kind: TriggerAuthentication
-metadata: {name: rabbit-auth}
+metadata: {name: prom-auth}
 spec:
-  secretTargetRef: [{parameter: host, name: rabbit, key: url}]
+  secretTargetRef: [{parameter: bearerToken, name: prom, key: token}]
 `;
 
 const clusterAuth = `apiVersion: keda.sh/v1alpha1
@@ -161,7 +166,7 @@ describe('tide import --from-cluster', () => {
     // Secrets by reference, never inlined: the namespaced one, and the cluster one in keda.
     expect(r.out.secrets.map((s) => `${s.namespace}/${s.name}/${s.key}`).sort()).toEqual([
       'keda/redis/password',
-      `${shop}/rabbit/url`,
+      `${shop}/prom/token`,
     ]);
 
     // The same objects exported with kubectl and imported from a file give the same specs.
@@ -202,11 +207,13 @@ describe('tide import --from-cluster', () => {
     ]);
     expect(selected.out.issues).toEqual([]);
     const ours = names(selected.out).filter((n) => n.includes(shop) || n.includes(other));
-    expect(ours).toEqual([
-      `HorizontalPodAutoscaler ${other}/api`,
-      `HorizontalPodAutoscaler ${shop}/web`,
-      `ScaledObject ${shop}/orders`,
-    ]);
+    expect(ours).toEqual(
+      [
+        `HorizontalPodAutoscaler ${other}/api`,
+        `HorizontalPodAutoscaler ${shop}/web`,
+        `ScaledObject ${shop}/orders`,
+      ].sort(),
+    );
 
     const net = tideImport([
       '--from-cluster',
