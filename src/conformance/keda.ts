@@ -320,11 +320,14 @@ function runObjectState(c: KedaCase): Record<string, unknown> {
             : { values: t.outcome.values as Record<string, number> },
     }));
     const sm = input.scaling_modifiers;
-    if (input.requested_metric === compositeMetricName && sm !== null && sm !== undefined) {
-      const parsed = parseFormula(sm.formula ?? '');
+    // KEDA answers any metric query of an object with scalingModifiers.target from all triggers.
+    if (sm !== null && sm !== undefined && (sm.target ?? '') !== '') {
+      const formula = (sm.formula ?? '') as string;
+      const parsed = parseFormula(formula);
       const r = queryCompositeMetric({
         triggers,
         cache,
+        formulaGiven: formula !== '',
         composite: {
           formula: parsed.ok ? parsed.value : null,
           target: sm.target,

@@ -162,7 +162,8 @@ export interface CompositeQueryTrigger extends MetricQueryTrigger {
 }
 
 /**
- * An HPA query for `composite-metric` (scalingModifiers): every external metric of every trigger
+ * An HPA query on a ScaledObject with `scalingModifiers.target` set, whatever metric it names
+ * (KEDA's getTrueMetricArray): every external metric of every trigger
  * is read (from the cache when the trigger uses cached metrics), each value is paired with the
  * trigger whose metric spec names it, and the formula combines them. Worked example (KEDA's
  * TestScalingModifiersFormula): triggers `trigger_one` (metric m1) and `trigger_two` (metric m2),
@@ -175,7 +176,9 @@ export function queryCompositeMetric(input: {
   readonly triggers: readonly CompositeQueryTrigger[];
   readonly cache: Readonly<Record<string, CachedRecord>>;
   readonly composite: Omit<CompositeInput, 'metrics' | 'metricToTrigger'>;
-}): { error: string | null; values: readonly number[] | null } {
+  /** scalingModifiers.formula is set (a null `composite.formula` then means it did not compile). */
+  readonly formulaGiven: boolean;
+}): { error: string | null; values: readonly number[] | null; formulaError?: string | null } {
   const metrics: { metricName: string; valueMilli: number }[] = [];
   const metricToTrigger: Record<string, string> = {};
   for (const t of input.triggers) {
@@ -188,10 +191,16 @@ export function queryCompositeMetric(input: {
       metrics.push(...readValues(t, metric, read.values));
     }
   }
+  // A target without a formula: KEDA serves every metric as read, uncombined.
+  if (input.composite.formula === null && !input.formulaGiven) {
+    return { error: null, values: metrics.map((m) => m.valueMilli / 1000) };
+  }
   const value = compositeValueMilli({ ...input.composite, metrics, metricToTrigger });
+  // A formula that fails at run time: KEDA logs it and answers the HPA with no metric at all
+  // (not an error), which the HPA then reports as a failed metric (ScalingActive False).
   return value.ok
-    ? { error: null, values: [value.value / 1000] }
-    : { error: value.error, values: null };
+    ? { error: null, values: [value.value / 1000], formulaError: null }
+    : { error: null, values: [], formulaError: value.error };
 }
 
 /** Every value one read returned (a scaler may answer with several metrics), in milli-units. */
