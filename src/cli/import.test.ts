@@ -380,6 +380,77 @@ describe('tide import decides as the originals: the KEDA examples', () => {
   );
 });
 
+describe('tide import decides as the originals: the KEDA scaling-modifiers example', () => {
+  // docs/examples/import/keda-scaling-modifiers.yaml: `primary ?? secondary ?? 8`, target 2,
+  // activationTarget 1, 0–20, fallback behavior scalingModifiers (3 failures, 5 replicas).
+  function importedUnpaused(): ScalerSpec {
+    const docs = load('keda-scaling-modifiers.yaml') as { metadata: { annotations?: object } }[];
+    for (const d of docs) delete d.metadata.annotations;
+    const result = runImport(docs, options);
+    expect(result.issues).toEqual([]);
+    const parsed = parseSpec(result.objects[0]?.spec);
+    if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('; '));
+    return parsed.value;
+  }
+  const so: ScenarioInput['scaled_object'] = {
+    min_replica_count: 0,
+    max_replica_count: 20,
+    idle_replica_count: null,
+    cooldown_period_s: 300,
+    polling_interval_s: 30,
+    hpa_scale_down_stabilization_s: null,
+    fallback: { failure_threshold: 3, replicas: 5, behavior: 'scalingModifiers' },
+    scaling_modifiers: {
+      formula: 'primary ?? secondary ?? 8',
+      target: '2',
+      activation_target: '1',
+      metric_type: 'AverageValue',
+    },
+    triggers: [
+      {
+        name: 'primary',
+        type: 'metrics-api',
+        metric_type: null,
+        target_value: 1,
+        activation_target_value: null,
+      },
+      {
+        name: 'secondary',
+        type: 'redis',
+        metric_type: null,
+        target_value: 5,
+        activation_target_value: null,
+      },
+    ],
+  };
+
+  it.each([
+    [[6, 10], 0, 3], // primary 6 / target 2
+    [['failing', 10], 3, 5], // primary nil past 3 failures: secondary 10 / 2
+    [['failing', 'failing'], 3, 4], // both nil: the formula's 8 / 2 (fallback.replicas unused)
+    [[1, 40], 2, 0], // composite 1 is not above activationTarget 1: inactive → 0
+  ] as const)('values %j from %i → %i', (values, before, expected) => {
+    const input: ScenarioInput = {
+      scaled_object: so,
+      replicas_before: before,
+      trigger_values: values,
+    };
+    expect(runKedaScenario(input, importedUnpaused()).replicas).toBe(expected);
+    expect(runKedaScenario(input).replicas).toBe(expected);
+  });
+
+  it('as written (paused-replicas "0"): held at 0 whatever the triggers say', () => {
+    const [spec] = imported('keda-scaling-modifiers.yaml');
+    if (spec === undefined) throw new Error('no spec');
+    const input: ScenarioInput = {
+      scaled_object: so,
+      replicas_before: 3,
+      trigger_values: [40, 40],
+    };
+    expect(runKedaScenario(input, spec).replicas).toBe(0);
+  });
+});
+
 describe('tide import (command)', () => {
   it('writes ElasticScalers and exits 0', async () => {
     const { out, err, code } = await tide('import', join(dir, 'keda-rabbitmq.yaml'));
