@@ -2,6 +2,7 @@
  * A small evaluator for the subset of expr-lang (https://expr-lang.org) that KEDA's
  * `scalingModifiers.formula` uses: numbers, trigger names, `nil`, `true`/`false`, `+ - * / %`,
  * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`, `in`,
+ * `let name = value; body`,
  * `**` and `^` (power), parentheses, array literals, the numeric built-ins `float`, `int`, `abs`,
  * `ceil`, `floor`, `round`, `min`, `max`, `sum`, `mean`, `median`, `len`, and the predicates
  * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`, braces optional).
@@ -44,6 +45,13 @@ export type Formula =
       readonly name: string;
       readonly args: readonly Formula[];
       readonly pos: number;
+    }
+  | {
+      /** expr-lang's `let name = value; body`. */
+      readonly kind: 'let';
+      readonly name: string;
+      readonly value: Formula;
+      readonly body: Formula;
     };
 
 export type FormulaResult<T> =
@@ -83,6 +91,8 @@ const operators = [
   '}',
   ',',
   '#',
+  '=',
+  ';',
 ];
 
 class FormulaSyntaxError extends Error {}
@@ -176,9 +186,25 @@ class Parser {
         `the formula nests deeper than ${maxDepth} levels at position ${this.peek.pos}`,
       );
     }
-    const result = this.ternary();
+    const result =
+      this.peek.type === 'id' && this.peek.text === 'let' ? this.let() : this.ternary();
     this.#depth -= 1;
     return result;
+  }
+
+  /** `let name = value; body` (the binding is visible in body only). */
+  let(): Formula {
+    this.next();
+    const name = this.next();
+    if (name.type !== 'id') {
+      throw new FormulaSyntaxError(
+        `expected a name after let at position ${name.pos}, found ${describe(name)}`,
+      );
+    }
+    this.expect('=');
+    const value = this.ternary();
+    this.expect(';');
+    return { kind: 'let', name: name.text, value, body: this.expression() };
   }
 
   ternary(): Formula {
@@ -305,11 +331,16 @@ export function parseFormula(src: string): FormulaResult<Formula> {
 /** The variable names a formula reads (trigger names). */
 export function formulaVariables(ast: Formula): string[] {
   const names = new Set<string>();
-  const walk = (n: Formula): void => {
-    if (n.kind === 'var') names.add(n.name);
-    for (const child of children(n)) walk(child);
+  const walk = (n: Formula, bound: ReadonlySet<string>): void => {
+    if (n.kind === 'var' && !bound.has(n.name)) names.add(n.name);
+    if (n.kind === 'let') {
+      walk(n.value, bound);
+      walk(n.body, new Set([...bound, n.name]));
+      return;
+    }
+    for (const child of children(n)) walk(child, bound);
   };
-  walk(ast);
+  walk(ast, new Set());
   return [...names];
 }
 
@@ -327,6 +358,8 @@ function children(n: Formula): readonly Formula[] {
       return [n.test, n.then, n.else];
     case 'call':
       return n.args;
+    case 'let':
+      return [n.value, n.body];
     default:
       return [];
   }
@@ -334,7 +367,7 @@ function children(n: Formula): readonly Formula[] {
 
 class FormulaRuntimeError extends Error {}
 
-type Env = Readonly<Record<string, number | null>>;
+type Env = Readonly<Record<string, FormulaValue>>;
 
 /** Evaluates a parsed formula with trigger values (null = nil). Runtime errors are values. */
 export function evaluateFormula(ast: Formula, env: Env): FormulaResult<FormulaValue> {
@@ -360,6 +393,8 @@ const evaluators: Readonly<Record<Formula['kind'], Evaluator>> = {
   binary: evalBinary,
   cond: evalCond,
   call: evalCall,
+  let: (n: Extract<Formula, { kind: 'let' }>, env: Env, elem: FormulaValue | undefined) =>
+    evalNode(n.body, { ...env, [n.name]: evalNode(n.value, env, elem) }, elem),
 };
 
 function evalNode(n: Formula, env: Env, elem: FormulaValue | undefined): FormulaValue {
