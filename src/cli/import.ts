@@ -1,10 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { parseAllDocuments, stringify } from 'yaml';
 import { importDocuments, type ImportOptions, type ImportResult } from '../migrate/import.js';
+import { readClusterObjects } from '../runtime/kube/cluster-objects.js';
+import { createKubeRest, type KubeRest } from '../runtime/kube/rest.js';
 import { validateTriggerConfig } from '../sources/registry.js';
 
 interface Flags {
+  readonly fromCluster?: boolean;
+  readonly kubeconfig?: string;
+  readonly namespace?: string;
+  readonly allNamespaces?: boolean;
+  readonly selector?: string;
   readonly local?: boolean;
   readonly json?: boolean;
   readonly dryRun?: boolean;
@@ -13,7 +21,7 @@ interface Flags {
 }
 
 /**
- * `tide import FILE...|-`: HPAs and KEDA ScaledObjects (with their TriggerAuthentications) →
+ * `tide import FILE...|-` or `tide import --from-cluster`: HPAs and KEDA ScaledObjects (with their TriggerAuthentications) →
  * ElasticScalers (or, with --local, a local-runner file) with the same meaning. Errors name the
  * object and the field; exit 1 on any. Notes (what to set up, known differences) go to stderr.
  */
@@ -24,8 +32,25 @@ export function register(program: Command): void {
       'convert HPA and KEDA ScaledObject YAML/JSON into ElasticScalers; exit 1 on any error',
     )
     .argument(
-      '<files...>',
+      '[files...]',
       'YAML (multi-document) or JSON files, kubectl lists included; - for standard input',
+    )
+    .option(
+      '--from-cluster',
+      'read HPAs, ScaledObjects and (Cluster)TriggerAuthentications through the API server',
+    )
+    .option(
+      '--kubeconfig <file>',
+      'with --from-cluster: kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)',
+    )
+    .option(
+      '-n, --namespace <ns>',
+      "with --from-cluster: the namespace to read (default: the kubeconfig context's, else default)",
+    )
+    .option('-A, --all-namespaces', 'with --from-cluster: read every namespace')
+    .option(
+      '-l, --selector <selector>',
+      'with --from-cluster: only HPAs and ScaledObjects with these labels (app=web,tier!=db)',
     )
     .option(
       '--local',
@@ -47,7 +72,7 @@ export function register(program: Command): void {
       'keda',
     )
     .action(async (files: string[], flags: Flags) => {
-      const docs = await readDocuments(files);
+      const docs = await readInput(files, flags);
       if (docs === null) {
         process.exitCode = 1;
         return;
@@ -94,6 +119,52 @@ export function runImport(
       return r.ok ? [] : r.issues;
     },
   });
+}
+
+/** The documents of the files, then (with --from-cluster) those read through the API server. */
+async function readInput(files: readonly string[], flags: Flags): Promise<unknown[] | null> {
+  const fromCluster = flags.fromCluster === true;
+  const clusterOnly = ['kubeconfig', 'namespace', 'allNamespaces', 'selector'] as const;
+  const misplaced = clusterOnly.filter((k) => flags[k] !== undefined && !fromCluster);
+  const problem =
+    files.length === 0 && !fromCluster
+      ? 'give files to read (- for standard input) or --from-cluster'
+      : misplaced.length > 0
+        ? `${misplaced.map(optionName).join(', ')} only apply with --from-cluster`
+        : flags.namespace !== undefined && flags.allNamespaces === true
+          ? '--namespace and --all-namespaces exclude each other'
+          : null;
+  if (problem !== null) {
+    process.stderr.write(`tide import: ${problem}\n`);
+    return null;
+  }
+  const docs = await readDocuments(files);
+  if (docs === null || !fromCluster) return docs;
+  const cluster = await readCluster(flags);
+  return cluster === null ? null : [...docs, ...cluster];
+}
+
+const optionName = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+async function readCluster(flags: Flags): Promise<unknown[] | null> {
+  let rest: KubeRest | null = null;
+  try {
+    const kubeConfig = new KubeConfig();
+    if (flags.kubeconfig === undefined) kubeConfig.loadFromDefault();
+    else kubeConfig.loadFromFile(flags.kubeconfig);
+    rest = createKubeRest({ kubeConfig });
+    const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext());
+    const namespace =
+      flags.allNamespaces === true ? null : (flags.namespace ?? context?.namespace ?? 'default');
+    const read = await readClusterObjects(rest, { namespace, selector: flags.selector ?? null });
+    for (const n of read.notes) process.stderr.write(`tide import: note: ${n}\n`);
+    return [...read.objects];
+  } catch (error) {
+    process.stderr.write(`tide import: reading the cluster: ${(error as Error).message}\n`);
+    return null;
+  } finally {
+    rest?.close();
+  }
 }
 
 async function readText(file: string): Promise<string> {

@@ -43,12 +43,19 @@ import {
   parseModifierNumber,
 } from '../core/policy/event/modifiers.js';
 import {
+  queryCompositeMetric,
   queryMetric,
   scaledObjectState,
   type CachedRecord,
   type TriggerView,
 } from '../core/policy/event/object-state.js';
 import { triggersActivity } from '../core/policy/event/triggers-activity.js';
+import { annotationFlag, annotationNames } from '../core/policy/event/annotations.js';
+import {
+  kedaScaleEvent,
+  kedaTransition,
+  renderKedaEvent,
+} from '../core/policy/event/keda-events.js';
 import { cronMetricName, parseKedaCronMetadata, scheduleWindow } from '../core/policy/schedule.js';
 import { runKedaScenario, type ScenarioInput } from './keda-scenario.js';
 import { runSpecCase } from './keda-spec.js';
@@ -205,11 +212,42 @@ function runExecutor(c: KedaCase): string[] {
     last_active_time_set: result.lastActiveTimeSet,
     // Tide's executor never writes a paused replica count: pausing is the runtime's business.
     pause_replicas_set: false,
+    event: executorEvent(so, input, result),
   };
   return [
     ...diffExpected(rest, actual),
     ...diffConditions(expectedConditions ?? {}, result.conditions),
   ];
+}
+
+/**
+ * The Event KEDA's executor records for this call, rendered as its FakeRecorder does. Every
+ * upstream executor unit test names its ScaledObject `namespace/name` and leaves the scale
+ * target's kind unset; a case may say otherwise with `scale_target_kind`, `namespace`,
+ * `scale_target_name`.
+ */
+function executorEvent(
+  so: Json,
+  input: Json,
+  result: { scaleTo: number | null; action: string },
+): string | undefined {
+  const transition = kedaTransition(result.action);
+  if (transition === null || result.scaleTo === null) return undefined;
+  const annotations = (so.annotations ?? {}) as Record<string, string>;
+  const event = kedaScaleEvent({
+    transition,
+    target: {
+      kind: so.scale_target_kind ?? '',
+      namespace: so.namespace ?? 'namespace',
+      name: so.scale_target_name ?? 'name',
+    },
+    from: input.current_replicas,
+    to: result.scaleTo,
+    activeTriggers: input.active_triggers ?? [],
+    forced: !input.is_active && annotationFlag(annotations, annotationNames.forceActivation),
+    failed: false,
+  });
+  return renderKedaEvent(event);
 }
 
 function diffConditions(expected: Record<string, Json>, actual: ExecutorConditions): string[] {
@@ -268,20 +306,38 @@ function runObjectState(c: KedaCase): Record<string, unknown> {
         { isActive: v.is_active, values: v.values } satisfies CachedRecord,
       ]),
     );
-    const r = queryMetric({
-      metric: input.requested_metric,
-      cache,
-      triggers: (input.triggers as Json[]).map((t) => ({
-        metricNames: (t.metric_specs as Json[]).map((m) => m.metric_name as string),
-        useCachedMetrics: t.use_cached_metrics,
-        outcome:
-          t.outcome === null
-            ? null
-            : 'error' in t.outcome
-              ? { error: t.outcome.error, retryError: t.outcome.retry_error }
-              : { values: t.outcome.values },
-      })),
-    });
+    const triggers = (input.triggers as Json[]).map((t) => ({
+      name: (t.name ?? '') as string,
+      metricNames: (t.metric_specs as Json[])
+        .filter((m) => m.source === 'External')
+        .map((m) => m.metric_name as string),
+      useCachedMetrics: t.use_cached_metrics as boolean,
+      outcome:
+        t.outcome === null
+          ? null
+          : 'error' in t.outcome
+            ? { error: t.outcome.error as string, retryError: t.outcome.retry_error as string }
+            : { values: t.outcome.values as Record<string, number> },
+    }));
+    const sm = input.scaling_modifiers;
+    // KEDA answers any metric query of an object with scalingModifiers.target from all triggers.
+    if (sm !== null && sm !== undefined && (sm.target ?? '') !== '') {
+      const formula = (sm.formula ?? '') as string;
+      const parsed = parseFormula(formula);
+      const r = queryCompositeMetric({
+        triggers,
+        cache,
+        formulaGiven: formula !== '',
+        composite: {
+          formula: parsed.ok ? parsed.value : null,
+          target: sm.target,
+          fallback: toFallback(input.fallback),
+          health: null,
+        },
+      });
+      return { error: r.error !== null, metric_values: r.values };
+    }
+    const r = queryMetric({ metric: input.requested_metric, cache, triggers });
     return {
       error: r.error !== null,
       metric_values: r.values,

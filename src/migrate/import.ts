@@ -144,6 +144,11 @@ function importOne(d: Record<string, unknown>, index: number, ctx: OneCtx): Sink
   return sink;
 }
 
+/** A Deployment, StatefulSet or ReplicaSet: read only for its pod selector, without a note. */
+const isWorkload = (d: Record<string, unknown>): boolean =>
+  d.apiVersion === 'apps/v1' &&
+  ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(String(d.kind));
+
 function skip(d: Record<string, unknown>, sink: Sink, unnamed: boolean): void {
   if (unnamed) {
     unsupported(sink, 'metadata.name', 'metadata.name = missing: required');
@@ -155,7 +160,7 @@ function skip(d: Record<string, unknown>, sink: Sink, unnamed: boolean): void {
       'apiVersion',
       `apiVersion = ${JSON.stringify(d.apiVersion)}: Tide reads autoscaling/v2, autoscaling/v2beta2 and autoscaling/v1 HPAs and keda.sh/v1alpha1 ScaledObjects`,
     );
-  } else {
+  } else if (!isWorkload(d)) {
     note(
       sink,
       'kind',

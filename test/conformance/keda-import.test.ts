@@ -1,12 +1,13 @@
 /**
- * KEDA's end-to-end steady states (`scenarios` in ../shared/conformance/keda-cases.json), with the
+ * KEDA's end-to-end steady states (`scenarios` in ../shared/conformance/keda-cases.json and in
+ * test/conformance/cases/keda-*.json), with the
  * case's ScaledObject written as YAML, run through `tide import`, and the imported spec run
  * through the same polling loop: the import decides as KEDA does. Each case's trigger sources
  * (kubernetes-workload, metrics-api, ...) become prometheus triggers with the same name,
  * metricType, target and activation: the source does not matter to the decision, only its value.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../src/core/spec.js';
@@ -85,9 +86,19 @@ function scaledObject(input: ScenarioInput): unknown {
   };
 }
 
-const cases: ScenarioCase[] = existsSync(sharedFile)
-  ? (JSON.parse(readFileSync(sharedFile, 'utf8')) as { scenarios: ScenarioCase[] }).scenarios
-  : [];
+// The shared file's scenarios, then those transcribed in test/conformance/cases/keda-*.json.
+const extraDir = resolve(repoRoot, 'test/conformance/cases');
+const scenarioFiles = [
+  sharedFile,
+  ...readdirSync(extraDir)
+    .filter((f) => /^keda-.*\.json$/.test(f))
+    .map((f) => join(extraDir, f)),
+];
+const cases: ScenarioCase[] = scenarioFiles
+  .filter((f) => existsSync(f))
+  .flatMap(
+    (f) => (JSON.parse(readFileSync(f, 'utf8')) as { scenarios?: ScenarioCase[] }).scenarios ?? [],
+  );
 
 describe('KEDA e2e scenarios through tide import', () => {
   it('the shared case file exists', () => expect(existsSync(sharedFile), sharedFile).toBe(true));

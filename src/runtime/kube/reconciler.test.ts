@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TriggerSpec } from '../../core/model.js';
-import type { ScalerSpec } from '../../core/model.js';
+import {
+  initialState,
+  type Decision,
+  type ScalerSpec,
+  type TriggerSpec,
+} from '../../core/model.js';
 import { inCluster, parseScalerSpec, scaleEvent, statusPath } from './reconciler.js';
 import { microTime } from './events.js';
 import { parseControllerOptions } from './options.js';
@@ -136,7 +140,7 @@ describe('scaleEvent: KEDA words for imported ScaledObjects', () => {
       to: 1,
       idle: null,
       reason: 'KEDAScaleTargetActivated',
-      note: 'Scaled apps/v1.Deployment shop/web from 0 to 1',
+      note: 'Scaled apps/v1.Deployment shop/web from 0 to 1, triggered by ',
     },
     {
       from: 3,
@@ -150,7 +154,7 @@ describe('scaleEvent: KEDA words for imported ScaledObjects', () => {
       to: 4,
       idle: 1,
       reason: 'KEDAScaleTargetActivated',
-      note: 'Scaled apps/v1.Deployment shop/web from 1 to 4',
+      note: 'Scaled apps/v1.Deployment shop/web from 1 to 4, triggered by ',
     },
     {
       from: 2,
@@ -164,6 +168,33 @@ describe('scaleEvent: KEDA words for imported ScaledObjects', () => {
       reason,
       note,
     });
+  });
+
+  it("follows the decision's activation step and names the active triggers, as KEDA's executor", () => {
+    // KEDA's TestEventWitTriggerInfo: idle 0, min 5, 2 replicas, active → 2 → 5 is an activation.
+    const decision = {
+      desiredReplicas: 5,
+      valid: true,
+      reasons: [{ step: 'activation', code: 'Activated', message: 'active', replicas: 5 }],
+      conditions: [],
+      triggers: [
+        { name: 'queue', type: 'rabbitmq', replicas: 5, value: 9, active: true, error: null },
+        { name: 'lag', type: 'kafka', replicas: 1, value: 0, active: false, error: null },
+      ],
+      state: initialState(),
+    } satisfies Decision;
+    expect(
+      scaleEvent({ object: keda, spec: spec(0), ref, from: 2, to: 5, why, decision }),
+    ).toMatchObject({
+      type: 'Normal',
+      reason: 'KEDAScaleTargetActivated',
+      note: 'Scaled apps/v1.Deployment shop/web from 2 to 5, triggered by queue',
+    });
+    const raised = { ...decision, reasons: [] };
+    expect(
+      scaleEvent({ object: keda, spec: spec(null), ref, from: 0, to: 5, why, decision: raised })
+        .reason,
+    ).toBe('KEDAScaleTargetActivated');
   });
 
   it('a scaler not imported from KEDA keeps the HPA reason', () => {

@@ -44,6 +44,13 @@ import {
   type ScaleReading,
   type ScaleTargetRef,
 } from '../../targets/kubernetes-scale.js';
+import {
+  kedaFallbackEvent,
+  kedaScaleEvent,
+  kedaScalerFailedEvent,
+  kedaTransition,
+  kedaTransitionOfCounts,
+} from '../../core/policy/event/keda-events.js';
 import type { Clock } from '../clock.js';
 import { seedFromHistory } from '../history.js';
 import { closeSources, openSources } from '../local/runner.js';
@@ -118,6 +125,8 @@ interface Entry {
   lastWriteMs: number | null;
   /** The status last built; flushed on close when it was not written (held back, or failed). */
   unwritten: { object: ElasticScaler; status: ScalerStatus } | null;
+  /** The failing reads last reported as KEDAScalerFailed (scalers imported from KEDA). */
+  kedaFailing: string;
 }
 
 const newEntry = (): Entry => ({
@@ -131,6 +140,7 @@ const newEntry = (): Entry => ({
   lastWritten: undefined,
   lastWriteMs: null,
   unwritten: null,
+  kedaFailing: '',
 });
 
 export const keyOf = (o: KubernetesObject): string =>
@@ -374,7 +384,9 @@ export class Reconciler {
       durationMs: performance.now() - began,
       applied: applied.ok && applied.changed,
     });
-    const wanted = conditionsFor(spec, decision, applied.condition, readErrors(result.observation));
+    const errors = readErrors(result.observation);
+    await this.#kedaScalerFailed(object, entry, errors);
+    const wanted = conditionsFor(spec, decision, applied.condition, errors);
     await this.#publish(object, entry, {
       wanted,
       counts: countsOf(decision, current),
@@ -436,12 +448,15 @@ export class Reconciler {
         { scaler: key, from: a.current, to: desired, err: errorText(e) },
         'scale failed',
       );
-      void this.#deps.events.emit(involved(object), {
-        type: 'Warning',
-        reason: 'FailedRescale',
-        action: 'Scale',
-        note: message,
-      });
+      void this.#deps.events.emit(
+        involved(object),
+        kedaScaleWords({ ...a, object, to: desired, failed: true }) ?? {
+          type: 'Warning',
+          reason: 'FailedRescale',
+          action: 'Scale',
+          note: message,
+        },
+      );
       return {
         ok: false,
         changed: false,
@@ -452,7 +467,15 @@ export class Reconciler {
     this.#deps.log.info({ scaler: key, from: a.current, to: desired, reason: why.code }, 'scaled');
     await this.#deps.events.emit(
       involved(object),
-      scaleEvent({ object, spec: a.spec, ref: a.ref, from: a.current, to: desired, why }),
+      scaleEvent({
+        object,
+        spec: a.spec,
+        ref: a.ref,
+        from: a.current,
+        to: desired,
+        why,
+        decision: a.decision,
+      }),
     );
     return { ok: true, changed: true, condition: null };
   }
@@ -538,13 +561,24 @@ export class Reconciler {
       const was = before.find((b) => b.type === c.type);
       if (was !== undefined && was.status === c.status && was.reason === c.reason) continue;
       if (was === undefined && c.status === 'Unknown') continue;
-      await this.#deps.events.emit(involved(object), {
-        type: warns(c) ? 'Warning' : 'Normal',
-        reason: c.reason,
-        action: 'Update',
-        note: `${c.type} is ${c.status}: ${c.message}`,
-      });
+      await this.#deps.events.emit(involved(object), conditionEvent(object, was, c));
     }
+  }
+
+  /** KEDA's KEDAScalerFailed for a scaler imported from KEDA, once per new set of failing reads. */
+  async #kedaScalerFailed(object: ElasticScaler, entry: Entry, errors: string[]): Promise<void> {
+    if (!importedFromKeda(object)) return;
+    const failing = errors.join('; ');
+    const report = failing !== '' && failing !== entry.kedaFailing;
+    entry.kedaFailing = failing;
+    if (!report) return;
+    const e = kedaScalerFailedEvent(failing);
+    await this.#deps.events.emit(involved(object), {
+      type: e.type,
+      reason: e.reason,
+      action: 'Decide',
+      note: e.message,
+    });
   }
 }
 
@@ -555,9 +589,10 @@ const importedFromKeda = (o: ElasticScaler): boolean =>
   (o.metadata?.annotations?.[IMPORTED_FROM] ?? '').startsWith('keda.sh/');
 
 /**
- * The Event of a scale. A scaler imported from a KEDA ScaledObject speaks KEDA's words when it
- * leaves or reaches its idle count (0, or idleReplicas), so alerts on KEDA's Events keep working:
- * `KEDAScaleTargetActivated` "Scaled apps/v1.Deployment ns/web from 0 to 1",
+ * The Event of a scale. A scaler imported from a KEDA ScaledObject speaks KEDA's words when
+ * KEDA's executor would have made the move (activation from 0 or idle, deactivation to 0 or
+ * idle; core/policy/event/keda-events.ts), so alerts on KEDA's Events keep working:
+ * `KEDAScaleTargetActivated` "Scaled apps/v1.Deployment ns/web from 0 to 1, triggered by queue",
  * `KEDAScaleTargetDeactivated` "Deactivated apps/v1.Deployment ns/web from 1 to 0".
  * Every other scale is the HPA's `SuccessfulRescale` "New size: 5; reason: ...".
  */
@@ -568,32 +603,72 @@ export function scaleEvent(e: {
   readonly from: number;
   readonly to: number;
   readonly why: { readonly code: string; readonly message: string };
+  readonly decision?: Decision;
 }): ScalerEvent {
-  const keda = importedFromKeda(e.object);
+  return (
+    kedaScaleWords({ ...e, current: e.from, failed: false }) ?? {
+      type: 'Normal',
+      reason: 'SuccessfulRescale',
+      action: 'Scale',
+      note: `New size: ${e.to}; reason: ${e.why.code}: ${e.why.message}`,
+    }
+  );
+}
+
+/**
+ * KEDA's Event for a write of `/scale` (made or failed), or null when the scaler was not imported
+ * from KEDA or the move is not one KEDA's executor makes. The move is the decision's `activation`
+ * step when there is one, else read from the counts: leaving or reaching the idle count.
+ */
+function kedaScaleWords(e: {
+  readonly object: ElasticScaler;
+  readonly spec: ScalerSpec;
+  readonly ref: ScaleTargetRef;
+  readonly current: number;
+  readonly to: number;
+  readonly decision?: Decision;
+  readonly failed: boolean;
+}): ScalerEvent | null {
+  if (!importedFromKeda(e.object)) return null;
   const idle = e.spec.idleReplicas ?? 0;
-  const what = `${e.ref.apiVersion}.${e.ref.kind} ${e.ref.namespace}/${e.ref.name}`;
-  if (keda && e.from <= idle && e.to > idle) {
-    return {
-      type: 'Normal',
-      reason: 'KEDAScaleTargetActivated',
-      action: 'Scale',
-      note: `Scaled ${what} from ${e.from} to ${e.to}`,
-    };
-  }
-  if (keda && e.from > idle && e.to <= idle) {
-    return {
-      type: 'Normal',
-      reason: 'KEDAScaleTargetDeactivated',
-      action: 'Scale',
-      note: `Deactivated ${what} from ${e.from} to ${e.to}`,
-    };
-  }
-  return {
-    type: 'Normal',
-    reason: 'SuccessfulRescale',
-    action: 'Scale',
-    note: `New size: ${e.to}; reason: ${e.why.code}: ${e.why.message}`,
-  };
+  const step = e.decision?.reasons.find((r) => r.step === 'activation');
+  const transition =
+    step === undefined ? kedaTransitionOfCounts(e.current, e.to, idle) : kedaTransition(step.code);
+  if (transition === null) return null;
+  const k = kedaScaleEvent({
+    transition,
+    target: {
+      kind: `${e.ref.apiVersion}.${e.ref.kind}`,
+      namespace: e.ref.namespace,
+      name: e.ref.name,
+    },
+    from: e.current,
+    to: e.to,
+    activeTriggers: (e.decision?.triggers ?? []).filter((t) => t.active).map((t) => t.name),
+    forced: false,
+    failed: e.failed,
+  });
+  return { type: k.type, reason: k.reason, action: 'Scale', note: k.message };
+}
+
+/** The Event of a condition change; a scaler imported from KEDA words its fallback as KEDA. */
+function conditionEvent(
+  object: ElasticScaler,
+  was: StatusCondition | undefined,
+  c: StatusCondition,
+): ScalerEvent {
+  const keda =
+    c.type === 'Fallback' && importedFromKeda(object)
+      ? kedaFallbackEvent(was?.status === 'True', c.status === 'True')
+      : null;
+  return keda === null
+    ? {
+        type: warns(c) ? 'Warning' : 'Normal',
+        reason: c.reason,
+        action: 'Update',
+        note: `${c.type} is ${c.status}: ${c.message}`,
+      }
+    : { type: keda.type, reason: keda.reason, action: 'Update', note: keda.message };
 }
 
 const warns = (c: StatusCondition): boolean =>

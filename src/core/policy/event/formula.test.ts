@@ -38,6 +38,24 @@ describe('formula', () => {
     ['abs(-3)', {}, 3],
     ['count([kw_trig,metrics_api],{#>1}) > 1 ? 5 : 0', { kw_trig: 2, metrics_api: 0 }, 0],
     ['count([kw_trig,metrics_api],{#>1}) > 1 ? 5 : 0', { kw_trig: 2, metrics_api: 3 }, 5],
+    ['count([a, b], # > 1)', { a: 2, b: 3 }, 2],
+    ['all([a, b], # > 2)', { a: 2, b: 3 }, false],
+    ['any([a, b], {# > 2})', { a: 2, b: 3 }, true],
+    ['a in [1, 2] ? 10 : 0', { a: 2 }, 10],
+    ['a in [1, 2]', { a: 3 }, false],
+    ['a + 1 in [3]', { a: 2 }, true],
+    ['let s = a + b; s > 4 ? s : 0', { a: 2, b: 3 }, 5],
+    // The wrapping KEDA's webhook gives a formula with ?? (castToFloatIfNecessary).
+    [
+      'let _kedaCompositeResult = (p ?? q); _kedaCompositeResult == nil ? nil : float(_kedaCompositeResult)',
+      { p: null, q: 4 },
+      4,
+    ],
+    [
+      'let _kedaCompositeResult = (p ?? q); _kedaCompositeResult == nil ? nil : float(_kedaCompositeResult)',
+      { p: null, q: null },
+      null,
+    ],
     ['count([], {# > 0})', {}, 0],
     ['1.5e1 + .5', {}, 15.5],
     // A trigger without a value (failed, beyond its fallback threshold, or missing) is nil.
@@ -130,5 +148,19 @@ describe('formula', () => {
   it('lists the variables a formula reads', () => {
     const ast = parseFormula('count([a, b], {# > c}) > 1 ? a ?? d : float(e)');
     expect(ast.ok && formulaVariables(ast.value).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    const bound = parseFormula('let s = a + s0; s * b');
+    expect(bound.ok && formulaVariables(bound.value).sort()).toEqual(['a', 'b', 's0']);
+  });
+
+  it('reads let and = apart from ==, and names a malformed let', () => {
+    expect(run('let x = 1; x == 1')).toBe(true);
+    expect(parseFormula('let = 1; 2')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/expected a name after let/),
+    });
+    expect(parseFormula('let x = 1 x')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/expected ";"/),
+    });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A small evaluator for the subset of expr-lang (https://expr-lang.org) that KEDA's
  * `scalingModifiers.formula` uses: numbers, trigger names, `nil`, `true`/`false`, `+ - * / %`,
- * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`,
+ * comparisons, `&& || !` (and `and`, `or`, `not`), ternary `?:`, nil-coalescing `??`, `in`,
+ * `let name = value; body`,
  * `**` and `^` (power), parentheses, array literals, the numeric built-ins `float`, `int`, `abs`,
  * `ceil`, `floor`, `round`, `min`, `max`, `sum`, `mean`, `median`, `len`, and the predicates
- * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`).
+ * `count`, `all`, `any`, `none`, `one` over a list (`count(list, {# > 1})`, braces optional).
  *
  * Precedence follows expr-lang: `??` binds tightest among binary operators (`a ?? b + 1` is
  * `(a ?? b) + 1`), then `* / %`, `+ -`, comparisons, `&&`, `||`, and the ternary last.
@@ -44,6 +45,13 @@ export type Formula =
       readonly name: string;
       readonly args: readonly Formula[];
       readonly pos: number;
+    }
+  | {
+      /** expr-lang's `let name = value; body`. */
+      readonly kind: 'let';
+      readonly name: string;
+      readonly value: Formula;
+      readonly body: Formula;
     };
 
 export type FormulaResult<T> =
@@ -83,6 +91,8 @@ const operators = [
   '}',
   ',',
   '#',
+  '=',
+  ';',
 ];
 
 class FormulaSyntaxError extends Error {}
@@ -127,6 +137,7 @@ const precedence: Readonly<Record<string, number>> = {
   '>': 20,
   '<=': 20,
   '>=': 20,
+  in: 20,
   '+': 30,
   '-': 30,
   '*': 60,
@@ -175,9 +186,25 @@ class Parser {
         `the formula nests deeper than ${maxDepth} levels at position ${this.peek.pos}`,
       );
     }
-    const result = this.ternary();
+    const result =
+      this.peek.type === 'id' && this.peek.text === 'let' ? this.let() : this.ternary();
     this.#depth -= 1;
     return result;
+  }
+
+  /** `let name = value; body` (the binding is visible in body only). */
+  let(): Formula {
+    this.next();
+    const name = this.next();
+    if (name.type !== 'id') {
+      throw new FormulaSyntaxError(
+        `expected a name after let at position ${name.pos}, found ${describe(name)}`,
+      );
+    }
+    this.expect('=');
+    const value = this.ternary();
+    this.expect(';');
+    return { kind: 'let', name: name.text, value, body: this.expression() };
   }
 
   ternary(): Formula {
@@ -304,11 +331,16 @@ export function parseFormula(src: string): FormulaResult<Formula> {
 /** The variable names a formula reads (trigger names). */
 export function formulaVariables(ast: Formula): string[] {
   const names = new Set<string>();
-  const walk = (n: Formula): void => {
-    if (n.kind === 'var') names.add(n.name);
-    for (const child of children(n)) walk(child);
+  const walk = (n: Formula, bound: ReadonlySet<string>): void => {
+    if (n.kind === 'var' && !bound.has(n.name)) names.add(n.name);
+    if (n.kind === 'let') {
+      walk(n.value, bound);
+      walk(n.body, new Set([...bound, n.name]));
+      return;
+    }
+    for (const child of children(n)) walk(child, bound);
   };
-  walk(ast);
+  walk(ast, new Set());
   return [...names];
 }
 
@@ -326,6 +358,8 @@ function children(n: Formula): readonly Formula[] {
       return [n.test, n.then, n.else];
     case 'call':
       return n.args;
+    case 'let':
+      return [n.value, n.body];
     default:
       return [];
   }
@@ -333,7 +367,7 @@ function children(n: Formula): readonly Formula[] {
 
 class FormulaRuntimeError extends Error {}
 
-type Env = Readonly<Record<string, number | null>>;
+type Env = Readonly<Record<string, FormulaValue>>;
 
 /** Evaluates a parsed formula with trigger values (null = nil). Runtime errors are values. */
 export function evaluateFormula(ast: Formula, env: Env): FormulaResult<FormulaValue> {
@@ -359,6 +393,8 @@ const evaluators: Readonly<Record<Formula['kind'], Evaluator>> = {
   binary: evalBinary,
   cond: evalCond,
   call: evalCall,
+  let: (n: Extract<Formula, { kind: 'let' }>, env: Env, elem: FormulaValue | undefined) =>
+    evalNode(n.body, { ...env, [n.name]: evalNode(n.value, env, elem) }, elem),
 };
 
 function evalNode(n: Formula, env: Env, elem: FormulaValue | undefined): FormulaValue {
@@ -430,6 +466,7 @@ function evalBinary(
   const right = evalNode(n.right, env, elem);
   if (n.op === '==') return equal(left, right);
   if (n.op === '!=') return !equal(left, right);
+  if (n.op === 'in') return membership(left, right, n.pos);
   return arithmetic(n.op, num(left, n.op, n.pos), num(right, n.op, n.pos));
 }
 
@@ -445,6 +482,13 @@ function evalLogical(
   if (typeof r !== 'boolean')
     throw new FormulaRuntimeError(`${n.op} at position ${n.pos} needs booleans`);
   return r;
+}
+
+/** expr-lang's `x in [a, b]`: whether the list holds a value equal to x. */
+function membership(item: FormulaValue, list: FormulaValue, pos: number): boolean {
+  if (!Array.isArray(list))
+    throw new FormulaRuntimeError(`in at position ${pos} needs a list on its right`);
+  return (list as readonly FormulaValue[]).some((v) => equal(item, v));
 }
 
 function equal(a: FormulaValue, b: FormulaValue): boolean {
@@ -549,17 +593,19 @@ function numbers(args: readonly FormulaValue[], n: Call): number[] {
 /** `count`, `all`, `any`, `none`, `one` over a list with a predicate `{...}` on `#`. */
 function evalPredicate(n: Call, env: Env, elem: FormulaValue | undefined): number | boolean {
   const [listNode, predicate] = n.args;
-  if (n.args.length !== 2 || listNode === undefined || predicate?.kind !== 'closure') {
+  if (n.args.length !== 2 || listNode === undefined || predicate === undefined) {
     throw new FormulaRuntimeError(
       `${n.name}() at position ${n.pos} takes a list and a predicate {...}`,
     );
   }
+  // expr-lang accepts the predicate with or without braces: count(xs, {# > 1}), count(xs, # > 1).
+  const body = predicate.kind === 'closure' ? predicate.body : predicate;
   const list = evalNode(listNode, env, elem);
   if (!Array.isArray(list))
     throw new FormulaRuntimeError(`${n.name}() at position ${n.pos} needs a list`);
   const items = list as readonly FormulaValue[];
   const matches = items.filter((item) => {
-    const r = evalNode(predicate.body, env, item);
+    const r = evalNode(body, env, item);
     if (typeof r !== 'boolean')
       throw new FormulaRuntimeError(`${n.name}() predicate must return a boolean`);
     return r;

@@ -13,6 +13,8 @@
  *
  * @module
  */
+import { readingToMilli } from './metric-value.js';
+import { compositeMetricName, compositeValueMilli, type CompositeInput } from './modifiers.js';
 
 export type TriggerOutcomeView =
   | null
@@ -152,4 +154,76 @@ export function queryMetric(input: {
     queries: 2,
     cache: input.cache,
   };
+}
+
+export interface CompositeQueryTrigger extends MetricQueryTrigger {
+  /** The trigger's name, the variable the formula knows it by ('' = unnamed). */
+  readonly name: string;
+}
+
+/**
+ * An HPA query on a ScaledObject with `scalingModifiers.target` set, whatever metric it names
+ * (KEDA's getTrueMetricArray): every external metric of every trigger
+ * is read (from the cache when the trigger uses cached metrics), each value is paired with the
+ * trigger whose metric spec names it, and the formula combines them. Worked example (KEDA's
+ * TestScalingModifiersFormula): triggers `trigger_one` (metric m1) and `trigger_two` (metric m2),
+ * both reads returning m1 = 2 and m2 = 5, formula `trigger_one + trigger_two` → 7.
+ *
+ * A read that fails (after the one retry) is reported as the composite's error: fallback for
+ * failing triggers is applied by `compositeValueMilli` from the health it is given.
+ */
+export function queryCompositeMetric(input: {
+  readonly triggers: readonly CompositeQueryTrigger[];
+  readonly cache: Readonly<Record<string, CachedRecord>>;
+  readonly composite: Omit<CompositeInput, 'metrics' | 'metricToTrigger'>;
+  /** scalingModifiers.formula is set (a null `composite.formula` then means it did not compile). */
+  readonly formulaGiven: boolean;
+}): { error: string | null; values: readonly number[] | null; formulaError?: string | null } {
+  const metrics: { metricName: string; valueMilli: number }[] = [];
+  const metricToTrigger: Record<string, string> = {};
+  for (const t of input.triggers) {
+    for (const metric of t.metricNames) {
+      if (t.name !== '') metricToTrigger[metric] = t.name;
+      const read = queryMetric({ triggers: [t], metric, cache: input.cache });
+      if (read.error !== null) {
+        return { error: `metric:${compositeMetricName} encountered error`, values: null };
+      }
+      metrics.push(...readValues(t, metric, read.values));
+    }
+  }
+  // A target without a formula: KEDA serves every metric as read, uncombined.
+  if (input.composite.formula === null && !input.formulaGiven) {
+    return { error: null, values: metrics.map((m) => m.valueMilli / 1000) };
+  }
+  const value = compositeValueMilli({ ...input.composite, metrics, metricToTrigger });
+  // A formula that fails at run time: KEDA logs it and answers the HPA with no metric at all
+  // (not an error), which the HPA then reports as a failed metric (ScalingActive False).
+  return value.ok
+    ? { error: null, values: [value.value / 1000], formulaError: null }
+    : { error: null, values: [], formulaError: value.error };
+}
+
+/** Every value one read returned (a scaler may answer with several metrics), in milli-units. */
+function readValues(
+  t: MetricQueryTrigger,
+  metric: string,
+  fallbackValues: readonly number[] | null,
+): { metricName: string; valueMilli: number }[] {
+  const o = t.outcome;
+  const values =
+    o !== null && 'values' in o
+      ? o.values
+      : o !== null && 'retryValues' in o && o.retryValues !== undefined
+        ? o.retryValues
+        : null;
+  if (values === null || t.useCachedMetrics) {
+    return (fallbackValues ?? []).map((v) => ({
+      metricName: metric,
+      valueMilli: readingToMilli(v),
+    }));
+  }
+  return Object.entries(values).map(([metricName, v]) => ({
+    metricName,
+    valueMilli: readingToMilli(v),
+  }));
 }
