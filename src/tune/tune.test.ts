@@ -22,6 +22,7 @@ function history(changeAfterRow?: number): ReturnType<typeof buildTrace> {
     values,
     lines: times.map((_, i) => i + 2),
     intervalSeconds: 60,
+    startEpochMs: null,
   });
 }
 
@@ -102,6 +103,7 @@ describe('tune', () => {
       values: [10],
       lines: [2],
       intervalSeconds: 15,
+      startEpochMs: null,
     });
     await expect(tune({ ...options, trace })).rejects.toThrow(/too few to split/);
   });
