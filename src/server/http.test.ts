@@ -84,7 +84,7 @@ describe('TideServer', () => {
       ]);
       const missing = await fetch(`${url}/nope`);
       expect(await missing.text()).toContain(
-        ': /, /api/scalers, /api/events, /metrics, /healthz, /readyz',
+        ': /, /api/scalers, /api/events, /assets/uplot.min.js, /assets/uplot.min.css, /metrics, /healthz, /readyz',
       );
       expect((await fetch(`${url}/`, { method: 'HEAD' })).status).toBe(200);
     } finally {
@@ -112,7 +112,9 @@ describe('TideServer', () => {
       expect(full.status).toBe(503);
       expect(await full.text()).toContain('too many event-stream clients (1)');
       board.record({ scaler: 'web', decision: fourReplicas(), currentReplicas: 1, now: t0 });
-      const text = await readUntil(res, /: keep-alive\n\n/);
+      // A keep-alive may come first on a busy machine (every 50 ms): read until the tick and a
+      // keep-alive after it.
+      const text = await readUntil(res, /event: tick\ndata: .*\n\n[\s\S]*: keep-alive\n\n/);
       const event = /event: tick\ndata: (.*)\n\n/.exec(text);
       expect(JSON.parse(event?.[1] ?? '{}')).toMatchObject({ name: 'web', desiredReplicas: 4 });
       // The client leaves: its place is free again.

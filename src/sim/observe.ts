@@ -204,18 +204,30 @@ const predictionActed = (reasons: DecideResult['reasons']): boolean =>
 /** Codes past this many (never seen: the engine has a few dozen) are recorded as `Other`. */
 const MAX_CODES = 255;
 
-/** The code of the step that set the count (see `StepReasons`); null without reasons. */
-export function decidingCode(reasons: DecideResult['reasons']): string | null {
+/**
+ * The reason of the step that set the count: the last step of the chain (before the decision
+ * itself) that changed the count, or the proposal when none did; the first reason when no step
+ * gave a count; null without reasons.
+ */
+export function decidingReason<R extends { readonly code: string; readonly replicas?: number }>(
+  reasons: readonly R[] | undefined,
+): R | null {
   if (reasons === undefined) return null;
-  let code: string | null = null;
+  let found: R | null = null;
   let count: number | undefined;
-  for (const r of reasons as readonly { code: string; replicas?: number; step?: string }[]) {
-    if (r.replicas === undefined || r.step === 'decision') continue;
-    if (count === undefined || r.replicas !== count) code = r.code;
+  for (const r of reasons) {
+    if (r.replicas === undefined || (r as { step?: string }).step === 'decision') continue;
+    if (count === undefined || r.replicas !== count) found = r;
     count = r.replicas;
   }
-  return code ?? reasons[0]?.code ?? null;
+  return found ?? reasons[0] ?? null;
 }
+
+/** The code of `decidingReason` (see `StepReasons`). */
+export const decidingCode = (reasons: DecideResult['reasons']): string | null =>
+  decidingReason(
+    reasons as readonly { code: string; message: string; replicas?: number }[] | undefined,
+  )?.code ?? null;
 
 /** Records each step's deciding code as an index into a table of codes. */
 function reasonRecorder(steps: number): {
