@@ -195,7 +195,7 @@ describe('the dashboard in Chromium', () => {
     expect(after.line).not.toBe(before.line);
     expect(after.rps).toBe('1850.0');
     // The traffic chart appeared with the proxy's figures: the rate and latency of the last ticks.
-    expect(JSON.parse(after.traffic ?? '[]').slice(-1)).toEqual([1850]);
+    expect((JSON.parse(after.traffic ?? '[]') as number[]).slice(-1)).toEqual([1850]);
     expect(
       await page.evaluate<number[]>(
         `window.tideDashboard.charts.checkout.charts.traffic.data[2].slice(-2)`,
