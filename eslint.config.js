@@ -172,6 +172,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'tide-report/**',
+      'tide-tune/**',
       'deploy/**',
       '.cache/**',
       'scripts/**',
