@@ -15,6 +15,7 @@ const layers = {
     'conformance',
     'migrate',
     'crd',
+    'tune',
   ],
   sim: [
     'sources',
@@ -26,8 +27,9 @@ const layers = {
     'conformance',
     'migrate',
     'crd',
+    'tune',
   ],
-  conformance: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli', 'crd'],
+  conformance: ['sim', 'sources', 'targets', 'runtime', 'report', 'server', 'cli', 'crd', 'tune'],
   // The CRD generator reads the spec schema only; only the CLI (`tide crd`) imports it.
   crd: [
     'sim',
@@ -39,6 +41,7 @@ const layers = {
     'cli',
     'conformance',
     'migrate',
+    'tune',
   ],
   // HPA / KEDA objects → ScalerSpecs (`tide import`): only core; the CLI checks source configs.
   migrate: [
@@ -51,6 +54,7 @@ const layers = {
     'cli',
     'conformance',
     'crd',
+    'tune',
   ],
   sources: [
     'sim',
@@ -62,6 +66,7 @@ const layers = {
     'conformance',
     'migrate',
     'crd',
+    'tune',
   ],
   targets: [
     'sim',
@@ -73,10 +78,23 @@ const layers = {
     'conformance',
     'migrate',
     'crd',
+    'tune',
   ],
-  runtime: ['sim', 'report', 'server', 'cli', 'conformance', 'migrate', 'crd'],
+  runtime: ['sim', 'report', 'server', 'cli', 'conformance', 'migrate', 'crd', 'tune'],
   report: ['sources', 'targets', 'runtime', 'server', 'cli', 'conformance', 'migrate', 'crd'],
   server: ['cli', 'crd'],
+  // `tide tune`: searches specs with the simulator; the report and the CLI print what it found.
+  tune: [
+    'sources',
+    'targets',
+    'runtime',
+    'report',
+    'server',
+    'cli',
+    'conformance',
+    'migrate',
+    'crd',
+  ],
 };
 
 const folderRegex = (names) => `(^|/)(${names.join('|')})(/|\\.js$|$)`;
@@ -154,6 +172,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'tide-report/**',
+      'tide-tune/**',
       'deploy/**',
       '.cache/**',
       'scripts/**',

@@ -25,7 +25,7 @@ import { bundledTraceDir, bundledTraceNames, resolveTrace } from '../sim/trace-f
 import { readSpecDocuments } from './spec-file.js';
 
 /** Model flags and the parameter each sets. */
-const modelFlags = [
+export const modelFlags = [
   [
     '--step <seconds>',
     'stepSeconds',
@@ -101,11 +101,19 @@ export interface BacktestIo {
   readonly decide: DecideFn;
 }
 
+/** The process's streams and clock, and the engine. */
+export const processIo = (): BacktestIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  now: () => Date.now(),
+  decide,
+});
+
 /** commander's attribute for a flag: `--peak-replicas <n>` → `peakReplicas`. */
 const attribute = (flag: string): string =>
   (flag.split(' ')[0] as string).slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-function numberFlag(flag: string, raw: unknown): number {
+export function numberFlag(flag: string, raw: unknown): number {
   const value = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
     throw new Error(`${flag} = ${JSON.stringify(raw)}, must be a number`);
@@ -113,7 +121,7 @@ function numberFlag(flag: string, raw: unknown): number {
   return value;
 }
 
-function modelParams(flags: BacktestFlags): SimParams {
+export function modelParams(flags: BacktestFlags): SimParams {
   const input: Record<string, number> = {};
   for (const [flag, key] of modelFlags) {
     const raw = flags[attribute(flag)];
@@ -135,12 +143,12 @@ const splitList = (values: readonly string[]): string[] =>
     .map((v) => v.trim())
     .filter((v) => v !== '');
 
-interface TraceSource {
+export interface TraceSource {
   readonly trace: Trace;
   readonly source: string;
 }
 
-async function loadTraces(flags: BacktestFlags, params: SimParams): Promise<TraceSource[]> {
+export async function loadTraces(flags: BacktestFlags, params: SimParams): Promise<TraceSource[]> {
   const out: TraceSource[] = [];
   if (flags.prometheus !== undefined) {
     const missing = (['query', 'start', 'end'] as const).filter((k) => flags[k] === undefined);
@@ -273,13 +281,13 @@ export async function runBacktest(flags: BacktestFlags, io: BacktestIo): Promise
   return report;
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [
+export const collect = (value: string, previous: string[] | undefined): string[] => [
   ...(previous ?? []),
   value,
 ];
 
 /** --jobs: worker threads (default: the cores available, at most 4). */
-function jobCount(raw: unknown): number {
+export function jobCount(raw: unknown): number {
   if (raw === undefined) return Math.min(4, availableParallelism());
   const n = numberFlag('--jobs', raw);
   if (!Number.isInteger(n) || n < 1)
@@ -287,17 +295,10 @@ function jobCount(raw: unknown): number {
   return n;
 }
 
-export function register(program: Command): void {
-  const cmd = program
-    .command('backtest')
-    .description(
-      'replay traces through autoscaling policies and score them against the clairvoyant oracle (DESIGN.md, "The simulator")',
-    )
-    .option(
-      '--trace <file|name>',
-      `a CSV trace (timestamp,value) or a bundled trace name; repeatable (default: every trace in ${bundledTraceDirSafe()})`,
-      collect,
-    )
+/** --trace and the Prometheus range-query flags. */
+export function addTraceOptions(cmd: Command, traceHelp: string): Command {
+  return cmd
+    .option('--trace <file|name>', traceHelp, collect)
     .option(
       '--prometheus <url>',
       'read the trace from a Prometheus range query (the query must return req/s)',
@@ -305,7 +306,30 @@ export function register(program: Command): void {
     .option('--query <promql>', 'the range query, e.g. sum(rate(http_requests_total[1m]))')
     .option('--start <time>', 'range start (RFC 3339 or Unix seconds)')
     .option('--end <time>', 'range end (RFC 3339 or Unix seconds)')
-    .option('--query-step <seconds>', 'range query resolution (default: --step)')
+    .option('--query-step <seconds>', 'range query resolution (default: --step)');
+}
+
+/** The simulator's model flags (`modelFlags`). */
+export function addModelOptions(cmd: Command): Command {
+  for (const [flag, key, help, value] of modelFlags) {
+    cmd.option(
+      flag,
+      `${help} (default ${value ?? 'the required replicas at t = 0'}; model parameter ${key})`,
+    );
+  }
+  return cmd;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('backtest')
+    .description(
+      'replay traces through autoscaling policies and score them against the clairvoyant oracle (DESIGN.md, "The simulator")',
+    );
+  addTraceOptions(
+    cmd,
+    `a CSV trace (timestamp,value) or a bundled trace name; repeatable (default: every trace in ${bundledTraceDirSafe()})`,
+  )
     .option(
       '--policy <names>',
       `comma-separated policies: ${[ORACLE, ...baselineNames].join(', ')} (default: all)`,
@@ -321,25 +345,15 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON on stdout instead of tables', false)
     .option('--quiet', 'no progress bar', false)
     .option('--jobs <n>', 'worker threads replaying in parallel (default: cores, at most 4)');
-  for (const [flag, key, help, value] of modelFlags) {
-    cmd.option(
-      flag,
-      `${help} (default ${value ?? 'the required replicas at t = 0'}; model parameter ${key})`,
-    );
-  }
+  addModelOptions(cmd);
   cmd.action(async (options: Record<string, unknown>) => {
     const lists: Record<string, string[]> = { trace: [], policy: [], spec: [] };
     const flags = { ...lists, ...options } as unknown as BacktestFlags;
-    await runBacktest(flags, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      now: () => Date.now(),
-      decide,
-    });
+    await runBacktest(flags, processIo());
   });
 }
 
-function bundledTraceDirSafe(): string {
+export function bundledTraceDirSafe(): string {
   try {
     return bundledTraceDir();
   } catch {

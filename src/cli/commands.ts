@@ -6,6 +6,7 @@ import { register as crd } from './crd.js';
 import { register as decide } from './decide.js';
 import { register as importCommand } from './import.js';
 import { register as run } from './run.js';
+import { register as tune } from './tune.js';
 import { register as validate } from './validate.js';
 
 /** Every subcommand, alphabetically; each file exports `register(program)`. One per line. */
@@ -18,5 +19,6 @@ export const commands: readonly ((program: Command) => void)[] = [
   decide,
   importCommand,
   run,
+  tune,
   validate,
 ];

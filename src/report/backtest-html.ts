@@ -1,24 +1,26 @@
 /**
- * The backtest report as one self-contained HTML page (`tide-report/index.html`): no scripts, no
- * CDN, no external files; every chart is inline SVG drawn here. Opens offline in any browser.
+ * The backtest report as one self-contained HTML page (`tide-report/index.html`): uPlot's script
+ * and stylesheet and every series are inlined; no CDN, no other file. Opens offline in any
+ * browser.
  *
- * Per trace: the score table and one chart per policy showing the required replicas (grey area),
- * the demand in replicas at the SLO line (thin dark line), the policy's ready replicas (coloured)
- * and under-provisioning shaded red. Long traces are drawn in buckets (at most CHART_BUCKETS
- * per chart): the required count is the bucket's maximum, the supply its minimum and maximum (a
- * band); red bars hang from the required count as deep as the bucket's worst shortfall, more
- * opaque the larger the share of under-provisioned steps in it.
+ * Per trace: the score table, a chart of every policy's ready replicas against the required
+ * (opened on the hours around the peak), and one chart per policy showing the required replicas
+ * (grey area), the demand in replicas at the SLO line (thin dark line), the policy's ready
+ * replicas (coloured), under-provisioning shaded red and, along the foot, where prediction set
+ * the count (green). Every step is kept (packed by `series-pack.ts`: a month of 15 s steps is
+ * a few hundred kB per trace). Drag to zoom (a trace's charts zoom together), double-click or
+ * "reset zoom" for the whole trace; the legend shows the step under the cursor: its time,
+ * required replicas, demand, each policy's ready replicas and the reason that set its count.
  *
  * @module
  */
 import type { TraceResult } from '../sim/backtest.js';
 import type { BacktestReport, PolicyRecord, TraceRecord } from './backtest-json.js';
 import { compact, parametersLine } from './backtest-table.js';
+import { chartScript } from './backtest-charts.js';
+import { packSeries } from './series-pack.js';
+import { inlineJson, inlineScript, uplotAssets } from './uplot.js';
 
-export const CHART_BUCKETS = 600;
-const W = 900;
-const H = 170;
-const PAD = { left: 44, right: 10, top: 10, bottom: 24 };
 const palette = [
   '#1f77b4',
   '#ff7f0e',
@@ -33,195 +35,32 @@ const palette = [
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-interface Buckets {
-  readonly count: number;
-  readonly size: number;
-  readonly dMax: Float64Array;
-  readonly demand: Float64Array;
-  readonly sMin: Float64Array;
-  readonly sMax: Float64Array;
-  readonly under: Float64Array;
-  /** Largest shortfall d − s in the bucket (0 when never short). */
-  readonly short: Float64Array;
-}
-
-function bucketize(result: TraceResult, supply: Int32Array): Buckets {
-  const n = result.model.steps;
-  const count = Math.min(n, CHART_BUCKETS);
-  const size = n / count;
-  const b: Buckets = {
-    count,
-    size,
-    dMax: new Float64Array(count),
-    demand: new Float64Array(count),
-    sMin: new Float64Array(count).fill(Infinity),
-    sMax: new Float64Array(count),
-    under: new Float64Array(count),
-    short: new Float64Array(count),
-  };
-  const perReplica = result.model.capacity * result.params.sloUtilization;
-  for (let k = 0; k < n; k++) {
-    const i = Math.min(count - 1, Math.floor(k / size));
-    const d = result.model.required[k] as number;
-    const s = supply[k] as number;
-    b.dMax[i] = Math.max(b.dMax[i] as number, d);
-    b.demand[i] = Math.max(b.demand[i] as number, (result.model.demand[k] as number) / perReplica);
-    b.sMin[i] = Math.min(b.sMin[i] as number, s);
-    b.sMax[i] = Math.max(b.sMax[i] as number, s);
-    if (s < d) {
-      (b.under[i] as number) += 1;
-      b.short[i] = Math.max(b.short[i] as number, d - s);
-    }
-  }
-  for (let i = 0; i < count; i++) {
-    const steps = Math.floor((i + 1) * size) - Math.floor(i * size);
-    b.under[i] = (b.under[i] as number) / Math.max(1, steps);
-  }
-  return b;
-}
-
-interface Frame {
-  readonly x: (i: number) => number;
-  readonly y: (v: number) => number;
-}
-
-const num = (v: number): string => (Math.round(v * 10) / 10).toString();
-
-function stepPath(values: Float64Array, f: Frame): string {
-  let d = '';
-  for (let i = 0; i < values.length; i++) {
-    const y = num(f.y(values[i] as number));
-    d += `${i === 0 ? 'M' : 'L'}${num(f.x(i))},${y}L${num(f.x(i + 1))},${y}`;
-  }
-  return d;
-}
-
-function areaPath(values: Float64Array, f: Frame): string {
-  return `${stepPath(values, f)}L${num(f.x(values.length))},${num(f.y(0))}L${num(f.x(0))},${num(f.y(0))}Z`;
-}
-
-function bandPath(lo: Float64Array, hi: Float64Array, f: Frame): string {
-  let d = stepPath(hi, f);
-  for (let i = lo.length - 1; i >= 0; i--) {
-    const y = num(f.y(lo[i] as number));
-    d += `L${num(f.x(i + 1))},${y}L${num(f.x(i))},${y}`;
-  }
-  return `${d}Z`;
-}
-
-/** Red bars hanging from the required count, as deep as the bucket's worst shortfall. */
-function underRects(b: Buckets, f: Frame): string {
-  const out: string[] = [];
-  for (let i = 0; i < b.count; i++) {
-    const share = b.under[i] as number;
-    if (share <= 0) continue;
-    const top = f.y(b.dMax[i] as number);
-    const bottom = f.y((b.dMax[i] as number) - (b.short[i] as number));
-    const opacity = (0.3 + 0.7 * share).toFixed(2);
-    out.push(
-      `<rect x="${num(f.x(i))}" y="${num(top)}" width="${num(Math.max(1, f.x(i + 1) - f.x(i)))}" height="${num(Math.max(1, bottom - top))}" fill="#d62728" fill-opacity="${opacity}"/>`,
-    );
-  }
-  return out.join('');
-}
-
-/**
- * A strip along the foot of the plot where prediction set the count: one mark per bucket, as
- * opaque as the share of the bucket's steps it was in charge.
- */
-function predictedStrip(predicted: Uint8Array, b: Buckets, f: Frame): string {
-  const ones = new Float64Array(b.count);
-  for (let k = 0; k < predicted.length; k++) {
-    const i = Math.min(b.count - 1, Math.floor(k / b.size));
-    (ones[i] as number) += predicted[k] as number;
-  }
-  const out: string[] = [];
-  const y = num(f.y(0) - 4);
-  for (let i = 0; i < b.count; i++) {
-    const steps = Math.floor((i + 1) * b.size) - Math.floor(i * b.size);
-    const share = (ones[i] as number) / Math.max(1, steps);
-    if (share <= 0) continue;
-    out.push(
-      `<rect x="${num(f.x(i))}" y="${y}" width="${num(Math.max(1, f.x(i + 1) - f.x(i)))}" height="4" fill="#2ca02c" fill-opacity="${(0.3 + 0.7 * share).toFixed(2)}"/>`,
-    );
-  }
-  return `<g class="predicted">${out.join('')}</g>`;
-}
-
-function timeTicks(hours: number): { at: number; label: string }[] {
-  const [unit, suffix] = hours > 72 ? [24, ' d'] : hours > 3 ? [1, ' h'] : [1 / 60, ' min'];
-  const span = hours / unit;
-  const choices = [1, 2, 5, 10, 15, 20, 30, 60, 120];
-  const every = choices.find((c) => span / c <= 10) ?? Math.ceil(span / 10);
-  const ticks: { at: number; label: string }[] = [];
-  for (let t = 0; t <= span + 1e-9; t += every) {
-    ticks.push({ at: (t * unit) / hours, label: `${t}${suffix}` });
-  }
-  return ticks;
-}
-
-function axes(frame: Frame, yMax: number, hours: number): string {
-  return axesAt(frame, { yMax, hours, height: H });
-}
-
-function axesAt(frame: Frame, o: { yMax: number; hours: number; height: number }): string {
-  const parts: string[] = [];
-  for (const v of [0, Math.round(o.yMax / 2), o.yMax]) {
-    const y = num(frame.y(v));
-    parts.push(
-      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
-      `<text x="${PAD.left - 4}" y="${y}" text-anchor="end" dominant-baseline="middle">${v}</text>`,
-    );
-  }
-  const plotW = W - PAD.left - PAD.right;
-  for (const t of timeTicks(o.hours)) {
-    const x = num(PAD.left + t.at * plotW);
-    const anchor = t.at > 0.97 ? 'end' : t.at < 0.03 ? 'start' : 'middle';
-    parts.push(`<text x="${x}" y="${o.height - 6}" text-anchor="${anchor}">${t.label}</text>`);
-  }
-  return parts.join('');
-}
-
-function chart(
-  result: TraceResult,
-  policy: {
-    name: string;
-    supply: Int32Array;
-    color: string;
-    predicted: Uint8Array | null;
-  },
-): string {
-  const b = bucketize(result, policy.supply);
-  let yMax = 1;
-  for (let i = 0; i < b.count; i++)
-    yMax = Math.max(yMax, b.dMax[i] as number, b.sMax[i] as number, b.demand[i] as number);
-  yMax = Math.ceil(yMax);
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H - PAD.top - PAD.bottom;
-  const frame: Frame = {
-    x: (i) => PAD.left + (i / b.count) * plotW,
-    y: (v) => PAD.top + plotH - (v / yMax) * plotH,
-  };
-  const hours = (result.model.steps * result.params.stepSeconds) / 3600;
-  const label = `${policy.name} on ${result.trace.name}: ready replicas against required replicas`;
-  return (
-    `<figure><figcaption><span class="swatch" style="background:${policy.color}"></span>${esc(policy.name)}</figcaption>` +
-    `<svg class="chart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" data-trace="${esc(result.trace.name)}" data-policy="${esc(policy.name)}" data-points="${b.count}">` +
-    axes(frame, yMax, hours) +
-    `<path class="required" d="${areaPath(b.dMax, frame)}" fill="#bbb" fill-opacity="0.55"/>` +
-    `<path class="supply" d="${bandPath(b.sMin, b.sMax, frame)}" fill="${policy.color}" fill-opacity="0.35" stroke="${policy.color}" stroke-width="1.2"/>` +
-    `<path class="demand" d="${stepPath(b.demand, frame)}" fill="none" stroke="#222" stroke-width="0.7"/>` +
-    underRects(b, frame) +
-    (policy.predicted === null ? '' : predictedStrip(policy.predicted, b, frame)) +
-    `</svg></figure>`
-  );
-}
-
-/** Half-width of the "around the peak" chart, seconds. */
+/** Half-width of the window the "every policy" chart opens on, seconds. */
 const PEAK_WINDOW_SECONDS = 90 * 60;
 
-/** Every policy's ready replicas, full resolution, in the hours around the required peak. */
-function peakChart(result: TraceResult, colors: Map<string, string>): string {
+/** One policy's series as the page reads them. */
+interface PolicySeries {
+  readonly name: string;
+  readonly color: string;
+  readonly supply: string;
+  readonly reasons: { readonly codes: readonly string[]; readonly index: string } | null;
+  readonly predicted: string | null;
+}
+
+/** One trace's series as the page reads them (see `chartScript`). */
+export interface TraceSeries {
+  readonly trace: string;
+  readonly steps: number;
+  readonly stepSeconds: number;
+  /** The window (steps) the "every policy" chart opens on. */
+  readonly peak: readonly [number, number];
+  readonly required: string;
+  /** Demand in replicas at the SLO line, × 100. */
+  readonly demand: string;
+  readonly policies: readonly PolicySeries[];
+}
+
+function peakWindow(result: TraceResult): [number, number] {
   const { model, params } = result;
   let peak = 0;
   for (let k = 1; k < model.steps; k++) {
@@ -229,44 +68,58 @@ function peakChart(result: TraceResult, colors: Map<string, string>): string {
   }
   const half = Math.round(PEAK_WINDOW_SECONDS / params.stepSeconds);
   const from = Math.max(0, Math.min(peak - half, model.steps - 2 * half));
-  const to = Math.min(model.steps, from + 2 * half);
-  const ok = result.policies.filter((p) => p.ok);
-  let yMax = 1;
-  for (const p of ok)
-    for (let k = from; k < to; k++) yMax = Math.max(yMax, p.record.supply[k] as number);
-  for (let k = from; k < to; k++) yMax = Math.max(yMax, model.required[k] as number);
-  const plotW = W - PAD.left - PAD.right;
-  const plotH = H * 1.6 - PAD.top - PAD.bottom;
-  const height = Math.round(H * 1.6);
-  const frame: Frame = {
-    x: (i) => PAD.left + (i / (to - from)) * plotW,
-    y: (v) => PAD.top + plotH - (v / yMax) * plotH,
+  return [from, Math.min(model.steps - 1, from + 2 * half)];
+}
+
+/** A trace's series, packed. */
+export function traceSeries(result: TraceResult, colors: Map<string, string>): TraceSeries {
+  const { model, params } = result;
+  const perReplica = model.capacity * params.sloUtilization;
+  const demand = Float64Array.from(model.demand, (d) => d / perReplica);
+  const policies = result.policies.flatMap((p): PolicySeries[] =>
+    p.ok
+      ? [
+          {
+            name: p.name,
+            color: colors.get(p.name) ?? '#000',
+            supply: packSeries(p.record.supply),
+            reasons:
+              p.reasons === null
+                ? null
+                : { codes: p.reasons.codes, index: packSeries(p.reasons.index) },
+            predicted: p.predicted === null ? null : packSeries(p.predicted),
+          },
+        ]
+      : [],
+  );
+  return {
+    trace: result.trace.name,
+    steps: model.steps,
+    stepSeconds: params.stepSeconds,
+    peak: peakWindow(result),
+    required: packSeries(model.required),
+    demand: packSeries(demand, 100),
+    policies,
   };
-  const required = Float64Array.from(model.required.subarray(from, to));
-  const lines = ok
-    .map((p) => {
-      const color = colors.get(p.name) ?? '#000';
-      const dash = p.name === 'oracle' ? ' stroke-dasharray="4 3"' : '';
-      const d = stepPath(Float64Array.from(p.record.supply.subarray(from, to)), frame);
-      return `<path class="policy" data-policy="${esc(p.name)}" d="${d}" fill="none" stroke="${color}" stroke-width="1.4"${dash}/>`;
-    })
-    .join('');
-  const hours = ((to - from) * params.stepSeconds) / 3600;
-  const startH = ((from * params.stepSeconds) / 3600).toFixed(1);
-  const legend = ok
+}
+
+function charts(result: TraceResult, colors: Map<string, string>): string {
+  const name = esc(result.trace.name);
+  const [from, to] = peakWindow(result);
+  const hours = (k: number): string => ((k * result.params.stepSeconds) / 3600).toFixed(1);
+  const perPolicy = result.policies
+    .filter((p) => p.ok)
     .map(
       (p) =>
-        `<span class="swatch" style="background:${colors.get(p.name) ?? '#000'}"></span>${esc(p.name)}`,
+        `<figure><figcaption><span class="swatch" style="background:${colors.get(p.name) ?? '#000'}"></span>${esc(p.name)}</figcaption>` +
+        `<div class="uchart policy" data-trace="${name}" data-policy="${esc(p.name)}" data-points="${result.model.steps}" role="img" aria-label="${esc(`${p.name} on ${result.trace.name}: ready replicas against required replicas`)}"></div></figure>`,
     )
-    .join(' ');
+    .join('');
   return (
-    `<figure><figcaption>Around the peak (from ${startH} h, ${hours.toFixed(1)} h at full resolution): every policy's ready replicas against the required (grey)</figcaption>` +
-    `<p class="legend">${legend}</p>` +
-    `<svg class="peak-chart" role="img" aria-label="ready replicas of every policy around the peak of ${esc(result.trace.name)}" viewBox="0 0 ${W} ${height}" data-trace="${esc(result.trace.name)}" data-points="${to - from}" data-policies="${ok.length}">` +
-    axesAt(frame, { yMax, hours, height }) +
-    `<path class="required" d="${areaPath(required, frame)}" fill="#bbb" fill-opacity="0.55"/>` +
-    lines +
-    `</svg></figure>`
+    `<p class="zoom">Drag across a chart to zoom (this trace's charts follow), double-click or <button type="button" class="reset" data-trace="${name}">reset zoom</button> for the whole trace; the legend shows the step under the cursor.</p>` +
+    `<figure><figcaption>Every policy's ready replicas against the required (grey), opened on the peak (${hours(from)}–${hours(to)} h; reset zoom for the whole trace)</figcaption>` +
+    `<div class="uchart all" data-trace="${name}" data-points="${result.model.steps}" role="img" aria-label="ready replicas of every policy on ${name}"></div></figure>` +
+    `<div class="charts">${perPolicy}</div>`
   );
 }
 
@@ -299,25 +152,13 @@ function traceSection(
   record: TraceRecord,
   colors: Map<string, string>,
 ): string {
-  const charts = result.policies
-    .map((p) =>
-      p.ok
-        ? chart(result, {
-            name: p.name,
-            supply: p.record.supply,
-            color: colors.get(p.name) ?? '#000',
-            predicted: p.predicted,
-          })
-        : '',
-    )
-    .join('');
   const meta = `${record.hours.toFixed(1)} h · ${record.steps} steps · trace interval ${record.intervalSeconds} s · peak ${compact(record.peakDemand)} req/s · oracle ${record.oracleReplicaHours.toFixed(1)} replica-hours${record.gaps > 0 ? ` · ${record.gaps} gap(s) bridged` : ''}`;
   return (
     `<section class="trace" id="${esc(record.name)}"><h2>${esc(record.name)}</h2><p class="meta">${esc(meta)} · source ${esc(record.source)}</p>` +
     `<table class="scores">${scoreHead}${record.results.map(scoreRow).join('')}</table>` +
-    `<p class="legend"><span class="key req"></span>required replicas <span class="key dem"></span>demand at the SLO line <span class="key sup"></span>ready replicas (band: min–max per bucket) <span class="key und"></span>under-provisioned <span class="key pred"></span>prediction set the count</p>` +
-    peakChart(result, colors) +
-    `<div class="charts">${charts}</div></section>`
+    `<p class="legend"><span class="key req"></span>required replicas <span class="key dem"></span>demand at the SLO line <span class="key sup"></span>ready replicas <span class="key und"></span>under-provisioned <span class="key pred"></span>prediction set the count</p>` +
+    charts(result, colors) +
+    `</section>`
   );
 }
 
@@ -354,7 +195,8 @@ table.scores{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:8
 .scores tr:first-child th{border-bottom:2px solid #999;text-align:right}.scores tr:first-child th:first-child{text-align:left}
 .matrix td{white-space:nowrap}.bad{color:#d62728;font-weight:600}.error{color:#d62728;text-align:left}
 .meta,.note,.params{color:#555;font-size:13px}figure{margin:4px 0}figcaption{font-size:13px;font-weight:600}
-svg.chart{width:100%;height:auto;display:block}svg text{font-size:11px;fill:#555}
+div.uchart{min-height:120px}.uplot .u-legend{font-size:12px;text-align:left}.uplot .u-legend .u-value{font-variant-numeric:tabular-nums}
+.zoom{font-size:12px;color:#555}
 .swatch,.key{display:inline-block;width:12px;height:12px;margin:0 4px 0 10px;vertical-align:-1px}
 .key.req{background:#bbb}.key.dem{background:#222;height:2px;vertical-align:3px}.key.sup{background:#1f77b4;opacity:.6}.key.und{background:#d62728}.key.pred{background:#2ca02c;height:4px;vertical-align:3px}
 .legend{font-size:12px;color:#444}`;
@@ -379,16 +221,21 @@ export function renderHtml(input: HtmlInput): string {
       return record === undefined ? '' : traceSection(result, record, colors);
     })
     .join('');
+  const series = results.map((result) => traceSeries(result, colors));
+  const { js, css } = uplotAssets();
   const toc = report.traces.map((t) => `<a href="#${esc(t.name)}">${esc(t.name)}</a>`).join(' · ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Tide backtest report</title><style>${style}</style></head>
+<title>Tide backtest report</title><style>${css}</style><style>${style}</style></head>
 <body><h1>Tide backtest report</h1>
 <p class="params">${esc(parametersLine(report))}. Generated ${esc(report.generatedAt)}.</p>
 <p class="note">Scores (DESIGN.md, "The simulator"): τU/τO share of steps under/over-provisioned; θU/θO mean relative under/over-provisioning; υ instability; replica-hours include starting replicas; × oracle is the ratio to the clairvoyant schedule with zero under-provisioning.</p>
 <p>${toc}</p>
 ${summarySection(report)}
 ${sections}
+<script type="application/json" id="chart-data">${inlineJson(series)}</script>
+<script>${inlineScript(js)}</script>
+<script>${inlineScript(chartScript)}</script>
 </body></html>
 `;
 }

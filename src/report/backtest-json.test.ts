@@ -4,7 +4,8 @@ import { ORACLE, backtest, resolvePolicies } from '../sim/backtest.js';
 import { defaultSimParams } from '../sim/params.js';
 import { parseTraceCsv } from '../sim/trace.js';
 import { buildReport, median, predictedShare } from './backtest-json.js';
-import { renderHtml } from './backtest-html.js';
+import { type TraceSeries, renderHtml, traceSeries } from './backtest-html.js';
+import { unpackSeries } from './series-pack.js';
 import { reportText } from './backtest-table.js';
 
 describe('median', () => {
@@ -90,12 +91,36 @@ describe('reportText and renderHtml', () => {
     expect(text.match(/^static-peak\s/gm)).toHaveLength(3); // two traces and the summary
   });
 
-  it('is one self-contained page: no scripts, no external resources, a chart per policy and trace', () => {
+  it('is one self-contained page: uPlot inlined, no external resources, a chart per policy and trace', () => {
     const html = renderHtml({ report, results });
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
-    expect(html.match(/<svg class="chart"/g)).toHaveLength(6);
-    expect(html.match(/<svg class="peak-chart"/g)).toHaveLength(2);
+    expect(html).not.toMatch(/<link|src=|https?:\/\/(?!github\.com\/leeoniya)/);
+    expect(html).toContain('var uPlot=');
+    expect(html.match(/<div class="uchart policy"/g)).toHaveLength(6);
+    expect(html.match(/<div class="uchart all"/g)).toHaveLength(2);
     expect(html).toContain('startup 60 s');
+  });
+
+  it('embeds every step of every series, packed', () => {
+    const html = renderHtml({ report, results });
+    const json = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(
+      html,
+    )?.[1];
+    const series = JSON.parse(json ?? '[]') as TraceSeries[];
+    expect(series.map((s) => s.trace)).toEqual(results.map((r) => r.trace.name));
+    results.forEach((result, t) => {
+      const s = series[t] as TraceSeries;
+      expect(unpackSeries(s.required)).toEqual([...result.model.required]);
+      result.policies.forEach((p, i) => {
+        if (!p.ok) return;
+        const packed = s.policies[i];
+        expect(unpackSeries(packed?.supply ?? '')).toEqual([...p.record.supply]);
+        if (p.reasons === null) return expect(packed?.reasons).toBeNull();
+        const codes = unpackSeries(packed?.reasons?.index ?? '').map(
+          (k) => packed?.reasons?.codes[k],
+        );
+        expect(codes).toEqual([...p.reasons.index].map((k) => p.reasons?.codes[k]));
+      });
+    });
   });
 });
 
@@ -122,12 +147,15 @@ describe('where prediction set the count, in the report', () => {
     expect(share).toBeLessThan(100); // not while it was still learning
   });
 
-  it('shows the share in the tables and a strip under the tide chart only', () => {
+  it('shows the share in the tables and packs where prediction set the count for tide only', () => {
     expect(reportText(tideReport)).toMatch(/pred %/);
     const html = renderHtml({ report: tideReport, results: runs });
     expect(html).toContain('prediction %');
-    const charts = html.split('<svg class="chart"').slice(1);
-    const strips = charts.map((c) => c.includes('<g class="predicted">'));
-    expect(strips).toEqual([false, true]); // hpa, tide
+    const series = traceSeries(runs[0]!, new Map());
+    expect(series.policies.map((p) => p.predicted === null)).toEqual([true, false]); // hpa, tide
+    const tide = runs[0]!.policies[1]!;
+    expect(unpackSeries(series.policies[1]?.predicted ?? '')).toEqual([
+      ...(tide.ok ? (tide.predicted ?? []) : []),
+    ]);
   });
 });

@@ -37,7 +37,8 @@ const columns: readonly Column[] = [
   { title: 'pred %', cell: (r) => (r.predictedShare === null ? '—' : f1(r.predictedShare)) },
 ];
 
-function grid(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Columns padded to their widest cell, the first left-aligned. */
+export function grid(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

@@ -43,6 +43,7 @@ describe('ScalerBoard', () => {
       reactive: web?.triggers[0]?.replicas,
       rps: null,
       latencyMs: null,
+      reason: expect.stringMatching(/^[A-Z][A-Za-z]+: .+/) as unknown,
     });
     expect(web?.history.at(-2)?.predicted).toBe(7);
     expect(web?.triggers[0]?.name).toBe('rps');
@@ -78,17 +79,19 @@ describe('renderDashboard', () => {
     expect(html).toContain('data-scaler="web"');
     expect(html).toMatch(/current <b class="current">5<\/b> · desired <b class="desired">\d+<\/b>/);
     expect(html).toContain('predicted <b class="predicted">4</b>');
-    // Two ticks of current, of desired, and one of predicted (absent at the first tick).
-    const path = (label: string): string =>
-      new RegExp(`class="series ${label}" d="([^"]*)"`).exec(html)?.[1] ?? '';
-    expect(path('current').match(/[ML]/g)).toEqual(['M', 'L', 'L', 'L']);
-    expect(path('desired').match(/[ML]/g)).toEqual(['M', 'L', 'L', 'L']);
-    expect(path('predicted').match(/[ML]/g)).toEqual(['M', 'L']);
+    // The chart's place, and the views it is drawn from (with each tick's reason).
+    expect(html).toContain('<div class="uchart replicas"');
+    const views = JSON.parse(
+      /<script type="application\/json" id="views">(.*?)<\/script>/s.exec(html)?.[1] ?? '[]',
+    ) as ReturnType<ScalerBoard['views']>;
+    expect(views).toEqual(board.views());
+    expect(views[0]?.history.map((p) => p.predicted)).toEqual([null, 4]);
     expect(html).toContain('<code>Rescale</code>');
     expect(html).toContain('<td>AbleToScale</td>');
-    // No proxy: no traffic chart; no prediction at the first tick, a band at the second.
-    expect(html).not.toContain('class="traffic"');
-    expect(html).toContain('<g class="band"');
+    // No proxy: no traffic chart.
+    const main = /<main>([\s\S]*)<\/main>/.exec(html)?.[1] ?? '';
+    expect(main).toContain('class="uchart replicas"');
+    expect(main).not.toContain('class="uchart traffic"');
   });
 
   it('shows the proxy’s request rate and latency beside replicas when it has them', () => {
@@ -99,16 +102,23 @@ describe('renderDashboard', () => {
     expect(html).toContain(
       '<b class="rps">123.5</b> req/s · latency <b class="latency">21.0</b> ms',
     );
-    expect(html).toContain('<svg class="traffic"');
+    expect(html).toContain('<div class="uchart traffic"');
   });
 
   it('carries one inline script, which listens on /api/events and redraws from its ticks', () => {
     const html = renderDashboard([]);
     const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
     expect(scripts).toHaveLength(1);
-    expect(html).not.toMatch(/<script[^>]*src=/);
+    // uPlot from the dashboard's own server, nothing from elsewhere.
+    expect([...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      'data:,',
+      '/assets/uplot.min.css',
+      '/api/scalers',
+      '/metrics',
+      '/assets/uplot.min.js',
+    ]);
     // It parses, and renders a card the way the server does.
-    const body = scripts[0]!.replace(/\nlive\(\);\s*$/, '');
+    const body = scripts[0]!.replace(/\nmountCharts\(\);\nlive\(\);\s*$/, '');
     const render = runInNewContext(`${body}\ncard;`) as (v: unknown) => string;
     const board = new ScalerBoard();
     board.record({ scaler: 'web', decision: decision(450), currentReplicas: 3, now: t0 });

@@ -1,6 +1,7 @@
 /**
- * The dashboard: what each scaler decided lately, in one self-contained page (`/`, inline SVG and
- * one inline script, no other request but its own event stream) and as JSON (`/api/scalers`).
+ * The dashboard: what each scaler decided lately, in one page (`/`: its own inline script, uPlot
+ * from this server's `/assets/`, no other request but its event stream) and as JSON
+ * (`/api/scalers`).
  * The board keeps each scaler's last decision and the counts of its last `HISTORY_TICKS` ticks:
  * desired, current and predicted replicas (predicted: what prediction asked for, or in mode
  * forecastOnly would have asked for, so a forecastOnly scaler shows what turning prediction on
@@ -10,11 +11,22 @@
  * The page updates live: `/api/events` (http.ts) sends each recorded tick's view, and the page's
  * script re-renders that scaler's card with the very functions the server renders it with
  * (`card` and what it calls are self-contained, and the page embeds their source), so the first
- * paint and every update look the same.
+ * paint and every update look the same, and updates its uPlot charts (`dashboard-charts.ts`)
+ * in place: a zoomed chart keeps its zoom, the legend shows the tick under the cursor and the
+ * line below the chart that tick's reason.
  *
  * @module
  */
 import type { Condition, Decision, Reason, TriggerOutcome } from '../core/model.js';
+import { decidingReason } from '../sim/observe.js';
+import { dashboardCharts } from './dashboard-charts.js';
+
+/** Where the dashboard's server serves uPlot (http.ts): no CDN. */
+export const UPLOT_JS_PATH = '/assets/uplot.min.js';
+export const UPLOT_CSS_PATH = '/assets/uplot.min.css';
+
+const reasonText = (r: { code: string; message: string } | null): string | null =>
+  r === null ? null : `${r.code}: ${r.message}`;
 
 /** About an hour at the default 15 s sync period. */
 export const HISTORY_TICKS = 240;
@@ -31,6 +43,8 @@ export interface TickPoint {
   readonly rps: number | null;
   /** Mean latency in ms of the requests the proxy answered since the previous tick. */
   readonly latencyMs: number | null;
+  /** The reason that set the count, `Code: message` (the chart's tooltip); null without one. */
+  readonly reason: string | null;
 }
 
 /** What Tide's proxy measured since the previous tick. */
@@ -86,6 +100,7 @@ export class ScalerBoard {
       reactive: proposals.length === 0 ? null : Math.max(...proposals),
       rps: tick.traffic?.rps ?? null,
       latencyMs: tick.traffic?.latencyMs ?? null,
+      reason: reasonText(decidingReason(decision.reasons)),
     };
     const before = this.#views.get(tick.scaler)?.history ?? [];
     const view: ScalerView = {
@@ -120,119 +135,6 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-interface Series {
-  readonly label: string;
-  readonly color: string;
-  readonly dash: string;
-  readonly values: readonly (number | null)[];
-}
-
-interface ChartInput {
-  /** The svg's class and aria label. */
-  readonly name: string;
-  readonly times: readonly number[];
-  readonly series: readonly Series[];
-  /** A shaded area between two series' values, tick by tick (both non-null). */
-  readonly band?: { readonly label: string; readonly low: Series; readonly high: Series };
-}
-
-/** A step line per series over the ticks; a null value breaks the line. */
-function svgChart(c: ChartInput): string {
-  const [w, h, left, right, top, bottom] = [720, 160, 44, 8, 22, 20];
-  const all = c.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const max = Math.max(1, ...all);
-  const n = Math.max(1, c.times.length);
-  const x = (i: number): number => left + ((w - left - right) * i) / n;
-  const y = (v: number): number => h - bottom - ((h - top - bottom) * v) / max;
-  const f = (v: number): string => (Math.round(v * 10) / 10).toString();
-  const step = (values: readonly (number | null)[]): string =>
-    values
-      .map((v, i) => {
-        if (v === null) return '';
-        const open = i > 0 && values[i - 1] !== null && values[i - 1] !== undefined;
-        return `${open ? 'L' : 'M'}${f(x(i))},${f(y(v))}L${f(x(i + 1))},${f(y(v))}`;
-      })
-      .join('');
-  const paths = c.series.map((s) => {
-    const dash = s.dash === '' ? '' : ` stroke-dasharray="${s.dash}"`;
-    return `<path class="series ${s.label.replace(/\W+/g, '-')}" d="${step(s.values)}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`;
-  });
-  const band =
-    c.band === undefined
-      ? ''
-      : c.band.low.values
-          .map((lo, i) => {
-            const hi = c.band?.high.values[i] ?? null;
-            if (lo === null || hi === null || hi === lo) return '';
-            const [a, b] = [Math.min(lo, hi), Math.max(lo, hi)];
-            return `<rect x="${f(x(i))}" y="${f(y(b))}" width="${f(x(i + 1) - x(i))}" height="${f(y(a) - y(b))}"/>`;
-          })
-          .join('');
-  const bandGroup =
-    c.band === undefined ? '' : `<g class="band" fill="#ff7f0e" fill-opacity="0.15">${band}</g>`;
-  const labels = [
-    ...c.series.map((s) => [s.label, s.color]),
-    ...(c.band ? [[c.band.label, '#c60']] : []),
-  ];
-  const legend = labels
-    .map(([label, color], i) => `<text x="${left + i * 90}" y="14" fill="${color}">${label}</text>`)
-    .join('');
-  const clock = (ms: number | undefined): string =>
-    ms === undefined ? '' : new Date(ms).toISOString().slice(11, 19);
-  const axis =
-    `<text x="4" y="${f(y(max) + 4)}">${f(max)}</text><text x="4" y="${f(y(0))}">0</text>` +
-    `<text x="${left}" y="${h - 4}">${clock(c.times[0])}</text>` +
-    `<text x="${w - right}" y="${h - 4}" text-anchor="end">${clock(c.times.at(-1))} UTC</text>`;
-  const frame = `<rect x="${left}" y="${top}" width="${w - left - right}" height="${h - top - bottom}" fill="none" stroke="#ddd"/>`;
-  return `<svg class="${c.name}" role="img" aria-label="${c.name} over the last ${c.times.length} ticks" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">${frame}${bandGroup}${axis}${paths.join('')}${legend}</svg>`;
-}
-
-/** Replicas: current, desired and predicted, with the forecast band (reactive → predicted). */
-function replicasChart(history: readonly TickPoint[]): string {
-  const line = (label: string, color: string, dash: string, key: keyof TickPoint): Series => ({
-    label,
-    color,
-    dash,
-    values: history.map((p) => p[key]),
-  });
-  const predicted = line('predicted', '#ff7f0e', '5 3', 'predicted');
-  const forecasting = predicted.values.some((v) => v !== null);
-  return svgChart({
-    name: 'replicas',
-    times: history.map((p) => p.time),
-    series: [
-      line('current', '#7f7f7f', '', 'current'),
-      line('desired', '#1f77b4', '', 'desired'),
-      predicted,
-    ],
-    ...(forecasting
-      ? {
-          band: {
-            label: 'forecast band',
-            low: line('reactive', '', '', 'reactive'),
-            high: predicted,
-          },
-        }
-      : {}),
-  });
-}
-
-/** The proxy's request rate, and beside it (each on its own axis) its mean latency in ms. */
-function trafficChart(history: readonly TickPoint[]): string {
-  const times = history.map((p) => p.time);
-  const rps = { label: 'req/s', color: '#2ca02c', dash: '', values: history.map((p) => p.rps) };
-  const latency = {
-    label: 'latency ms',
-    color: '#d62728',
-    dash: '',
-    values: history.map((p) => p.latencyMs),
-  };
-  return (
-    svgChart({ name: 'traffic', times, series: [rps] }) +
-    svgChart({ name: 'latency', times, series: [latency] })
-  );
-}
-
 function cell(v: string | number | null): string {
   return `<td>${v === null ? '—' : esc(String(v))}</td>`;
 }
@@ -263,7 +165,7 @@ function card(v: ScalerView): string {
   return `<section class="scaler" data-scaler="${esc(v.name)}">
 <h2>${esc(v.name)}</h2>
 <p class="counts">current <b class="current">${v.currentReplicas}</b> · desired <b class="desired">${v.desiredReplicas}</b> · predicted <b class="predicted">${v.predictedReplicas ?? '—'}</b>${traffic}${v.valid ? '' : ' · <b class="invalid">could not decide: count held</b>'} · at <span class="time">${esc(new Date(v.time).toISOString())}</span></p>
-<div class="charts">${replicasChart(v.history)}${proxied ? trafficChart(v.history) : ''}</div>
+<div class="charts"><div class="uchart replicas" role="img" aria-label="replicas over the last ${v.history.length} ticks"></div><p class="tick-reason">Hover the chart for a tick's reason.</p>${proxied ? `<div class="uchart traffic" role="img" aria-label="request rate and latency over the last ${v.history.length} ticks"></div>` : ''}</div>
 <h3>Triggers</h3><table><tr><th>name</th><th>type</th><th>value</th><th>proposes</th><th>error</th></tr>${triggers}</table>
 <h3>Conditions</h3><table><tr><th>type</th><th>status</th><th>reason</th><th>message</th></tr>${conditions}</table>
 <h3>Why</h3><ol class="reasons">${reasons}</ol>
@@ -276,6 +178,8 @@ function card(v: ScalerView): string {
  */
 function live(): void {
   const doc = (globalThis as unknown as { document: PageDocument }).document;
+  const charts = (globalThis as unknown as { tideDashboard: { show(view: ScalerView): void } })
+    .tideDashboard;
   const Source = (globalThis as unknown as { EventSource: new (url: string) => PageEvents })
     .EventSource;
   const events = new Source(
@@ -288,6 +192,7 @@ function live(): void {
     doc.querySelector('p.empty')?.remove();
     if (old !== undefined) old.outerHTML = card(view);
     else doc.querySelector('main')?.insertAdjacentHTML('beforeend', card(view));
+    charts.show(view);
   });
   events.addEventListener('open', () => {
     const status = doc.querySelector('[data-live]');
@@ -315,8 +220,8 @@ interface PageEvents {
   addEventListener(type: string, listener: (e: { readonly data: string }) => void): void;
 }
 
-/** The page's one script: the renderers above, then `live()`. */
-const script = `${[esc, svgChart, replicasChart, trafficChart, cell, fixed, card, live].map(String).join('\n')}\nlive();`;
+/** The page's own script: the renderers above, the charts (`dashboardCharts`), then `live()`. */
+const script = `${[esc, cell, fixed, card, live].map(String).join('\n')}\n${dashboardCharts}\nmountCharts();\nlive();`;
 
 /** The dashboard page for the board's scalers. */
 export function renderDashboard(
@@ -334,7 +239,8 @@ export function renderDashboard(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${title}</title>
-<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}section{border:1px solid #ddd;border-radius:6px;padding:0 1em 1em;margin-bottom:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}svg{display:block}svg text{font-size:11px}.invalid{color:#b00}code{font-size:12px}</style>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="${UPLOT_CSS_PATH}">
+<style>body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}.uchart{min-height:100px}.tick-reason{font-size:12px;color:#444;min-height:1.4em;margin:2px 0 8px}.uplot .u-legend{font-size:12px}section{border:1px solid #ddd;border-radius:6px;padding:0 1em 1em;margin-bottom:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}svg{display:block}svg text{font-size:11px}.invalid{color:#b00}code{font-size:12px}</style>
 </head><body>
 <h1>${title}</h1>
 ${runtime === '' ? '' : `<p class="runtime">${runtime}</p>`}
@@ -342,6 +248,8 @@ ${runtime === '' ? '' : `<p class="runtime">${runtime}</p>`}
 <main>
 ${body}
 </main>
+<script type="application/json" id="views">${JSON.stringify(views).replace(/</g, '\\u003c')}</script>
+<script src="${UPLOT_JS_PATH}"></script>
 <script>
 ${script}
 </script>

@@ -84,7 +84,7 @@ describe('TideServer', () => {
       ]);
       const missing = await fetch(`${url}/nope`);
       expect(await missing.text()).toContain(
-        ': /, /api/scalers, /api/events, /metrics, /healthz, /readyz',
+        ': /, /api/scalers, /api/events, /assets/uplot.min.js, /assets/uplot.min.css, /metrics, /healthz, /readyz',
       );
       expect((await fetch(`${url}/`, { method: 'HEAD' })).status).toBe(200);
     } finally {

@@ -16,7 +16,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
-import { renderDashboard, type ScalerBoard, type ScalerView } from './dashboard.js';
+import { uplotAssets } from '../report/uplot.js';
+import {
+  UPLOT_CSS_PATH,
+  UPLOT_JS_PATH,
+  renderDashboard,
+  type ScalerBoard,
+  type ScalerView,
+} from './dashboard.js';
 import type { TideMetrics } from './metrics.js';
 
 export interface ServerOptions {
@@ -57,7 +64,8 @@ function tokenOf(req: IncomingMessage): string | null {
   return new URL(req.url ?? '/', 'http://x').searchParams.get('token');
 }
 
-const OPEN = new Set(['/healthz', '/readyz']);
+/** uPlot's files are the public library's own: served without the dashboard token. */
+const OPEN = new Set(['/healthz', '/readyz', UPLOT_JS_PATH, UPLOT_CSS_PATH]);
 const DASHBOARD = new Set(['/', '/api/scalers', '/api/events']);
 
 export class TideServer {
@@ -220,6 +228,17 @@ function routesFor(options: ServerOptions): Map<string, () => Reply | Promise<Re
       ...fresh,
       type: 'text/event-stream; charset=utf-8',
       body: '',
+    }));
+    const cached = { status: 200, headers: { 'cache-control': 'public, max-age=86400' } } as const;
+    routes.set(UPLOT_JS_PATH, () => ({
+      ...cached,
+      type: 'text/javascript; charset=utf-8',
+      body: uplotAssets().js,
+    }));
+    routes.set(UPLOT_CSS_PATH, () => ({
+      ...cached,
+      type: 'text/css; charset=utf-8',
+      body: uplotAssets().css,
     }));
   }
   routes.set('/metrics', async () => {

@@ -36,6 +36,7 @@ port.on('message', (job: WorkerJob) => {
           run.record.allocated.buffer,
           run.record.asked.buffer,
           ...(run.predicted === null ? [] : [run.predicted.buffer]),
+          ...(run.reasons === null ? [] : [run.reasons.index.buffer]),
         ]
       : [];
   port.postMessage(message, transfer as ArrayBuffer[]);

@@ -10,7 +10,7 @@ import { type ServiceModel, serviceModel } from './demand.js';
 import { type DecideFn, policyController } from './observe.js';
 import { oracleController, oracleSchedule } from './oracle.js';
 import type { SimParams } from './params.js';
-import { type ReplayRecord, replay } from './replay.js';
+import { type ReplayRecord, type StepReasons, replay } from './replay.js';
 import { type Scores, score } from './scores.js';
 import type { Trace } from './trace.js';
 
@@ -28,6 +28,8 @@ export type PolicyResult =
       readonly record: ReplayRecord;
       /** 1 at the steps where prediction set the count; null for a policy without prediction. */
       readonly predicted: Uint8Array | null;
+      /** The reason that set each step's count; null for the oracle. */
+      readonly reasons: StepReasons | null;
     }
   | { readonly name: string; readonly ok: false; readonly error: string };
 
@@ -102,7 +104,11 @@ export function prepareTrace(trace: Trace, params: SimParams, startMs?: number):
  * or why it could not be scored.
  */
 export type PolicyRun =
-  | { readonly record: ReplayRecord; readonly predicted: Uint8Array | null }
+  | {
+      readonly record: ReplayRecord;
+      readonly predicted: Uint8Array | null;
+      readonly reasons: StepReasons | null;
+    }
   | { readonly error: string };
 
 /** Replays one spec through `decide` on a prepared trace. */
@@ -131,7 +137,11 @@ export function replayPolicy(options: {
     });
     const problem = controller.problem?.() ?? null;
     if (problem !== null) return { error: `backtesting ${choice.name}: ${problem}` };
-    return { record, predicted: controller.predicted?.() ?? null };
+    return {
+      record,
+      predicted: controller.predicted?.() ?? null,
+      reasons: controller.reasons?.() ?? null,
+    };
   } catch (error) {
     return { error: `backtesting ${choice.name}: ${errorText(error)}` };
   }
@@ -154,6 +164,7 @@ export function scoreTrace(
         scores: { ...oracleScores, oracleRatio: 1 },
         record: oracleRecord,
         predicted: null,
+        reasons: null,
       };
     }
     if ('error' in run) return { name: choice.name, ok: false, error: run.error };
@@ -161,7 +172,14 @@ export function scoreTrace(
       stepSeconds: params.stepSeconds,
       oracleReplicaHours,
     });
-    return { name: choice.name, ok: true, scores, record: run.record, predicted: run.predicted };
+    return {
+      name: choice.name,
+      ok: true,
+      scores,
+      record: run.record,
+      predicted: run.predicted,
+      reasons: run.reasons,
+    };
   });
   const { trace, startMs } = prepared;
   return { trace, model, params, startMs, oracleReplicaHours, policies: results };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Observation, ScalerState } from '../core/model.js';
 import { parseSpec, type ScalerSpec } from '../core/spec.js';
 import type { ServiceModel } from './demand.js';
-import { type DecideFn, policyController } from './observe.js';
+import { type DecideFn, decidingCode, policyController } from './observe.js';
 import { defaultSimParams } from './params.js';
 import { replay } from './replay.js';
 
@@ -157,5 +157,43 @@ describe('policyController', () => {
     });
     expect(seen[5]!.obs.metrics.past).toMatchObject({ valuesMilli: [20_000] });
     expect(seen[9]!.obs.metrics.past).toMatchObject({ valuesMilli: [20_000] });
+  });
+});
+
+describe('decidingCode: the reason that set the count', () => {
+  const r = (step: string, code: string, replicas?: number) => ({
+    step,
+    code,
+    message: code,
+    ...(replicas === undefined ? {} : { replicas }),
+  });
+  it.each([
+    {
+      name: 'the proposal when no step changes it',
+      reasons: [
+        r('trigger:cpu', 'Proposal', 4),
+        r('stabilize', 'ReadyForNewScale', 4),
+        r('decision', 'Rescale', 4),
+      ],
+      want: 'Proposal',
+    },
+    {
+      name: 'the last step that changed it',
+      reasons: [
+        r('trigger:cpu', 'Proposal', 4),
+        r('stabilize', 'ScaleDownStabilized', 6),
+        r('rateLimit', 'DesiredWithinRange', 6),
+        r('decision', 'NoChange', 6),
+      ],
+      want: 'ScaleDownStabilized',
+    },
+    {
+      name: 'the first reason without counts',
+      reasons: [r('fallback', 'NoMetrics')],
+      want: 'NoMetrics',
+    },
+    { name: 'none without reasons', reasons: undefined, want: null },
+  ])('$name', ({ reasons, want }) => {
+    expect(decidingCode(reasons)).toBe(want);
   });
 });

@@ -34,7 +34,7 @@ import type {
 import { initialState } from '../core/model.js';
 import type { ScalerSpec } from '../core/spec.js';
 import type { ServiceModel } from './demand.js';
-import type { Controller, StepContext } from './replay.js';
+import type { Controller, StepContext, StepReasons } from './replay.js';
 
 /** The engine's entry point as the simulator needs it (production's `decide` fits). */
 export type DecideFn = (
@@ -201,6 +201,59 @@ const PREDICTION_ACTED: ReadonlySet<string> = new Set(['HeadroomPlan', 'Predicti
 const predictionActed = (reasons: DecideResult['reasons']): boolean =>
   (reasons ?? []).some((r) => PREDICTION_ACTED.has(r.code));
 
+/** Codes past this many (never seen: the engine has a few dozen) are recorded as `Other`. */
+const MAX_CODES = 255;
+
+/**
+ * The reason of the step that set the count: the last step of the chain (before the decision
+ * itself) that changed the count, or the proposal when none did; the first reason when no step
+ * gave a count; null without reasons.
+ */
+export function decidingReason<R extends { readonly code: string; readonly replicas?: number }>(
+  reasons: readonly R[] | undefined,
+): R | null {
+  if (reasons === undefined) return null;
+  let found: R | null = null;
+  let count: number | undefined;
+  for (const r of reasons) {
+    if (r.replicas === undefined || (r as { step?: string }).step === 'decision') continue;
+    if (count === undefined || r.replicas !== count) found = r;
+    count = r.replicas;
+  }
+  return found ?? reasons[0] ?? null;
+}
+
+/** The code of `decidingReason` (see `StepReasons`). */
+export const decidingCode = (reasons: DecideResult['reasons']): string | null =>
+  decidingReason(
+    reasons as readonly { code: string; message: string; replicas?: number }[] | undefined,
+  )?.code ?? null;
+
+/** Records each step's deciding code as an index into a table of codes. */
+function reasonRecorder(steps: number): {
+  record(step: number, reasons: DecideResult['reasons']): void;
+  result(): StepReasons;
+} {
+  const codes: string[] = [];
+  const ids = new Map<string, number>();
+  const index = new Uint8Array(steps);
+  const idOf = (code: string): number => {
+    const known = ids.get(code);
+    if (known !== undefined) return known;
+    // Indices 0..MAX_CODES − 1 name codes; MAX_CODES (the last a Uint8Array holds) is `Other`.
+    const id = Math.min(codes.length, MAX_CODES);
+    if (id === codes.length) codes.push(id < MAX_CODES ? code : 'Other');
+    ids.set(code, id);
+    return id;
+  };
+  return {
+    record(step, reasons) {
+      index[step] = idOf(decidingCode(reasons) ?? 'None');
+    },
+    result: () => ({ codes, index }),
+  };
+}
+
 /**
  * Runs a ScalerSpec through `decide` with the Observation production would see. A policy whose
  * every decision was invalid (the engine never could decide: an unavailable policy, a metric it
@@ -213,6 +266,7 @@ export function policyController(options: PolicyControllerOptions): Controller {
   let state = initialState();
   // Where prediction set the proposal, step by step (none to keep with prediction off).
   const predicted = spec.prediction.mode === 'off' ? null : new Uint8Array(model.steps);
+  const reasons = reasonRecorder(model.steps);
   let anyValid = false;
   let firstProblem: string | null = null;
   let last: { readonly pods: PodInfo[]; readonly lastId: number; readonly ready: number } | null =
@@ -265,6 +319,7 @@ export function policyController(options: PolicyControllerOptions): Controller {
       const decision = decide(spec, observation, state, context.nowMs);
       state = decision.state;
       if (predicted !== null && predictionActed(decision.reasons)) predicted[context.step] = 1;
+      reasons.record(context.step, decision.reasons);
       if (decision.valid === false) {
         firstProblem ??= invalidReason(decision.reasons);
       } else anyValid = true;
@@ -275,5 +330,6 @@ export function policyController(options: PolicyControllerOptions): Controller {
         ? null
         : `the engine never reached a valid decision: ${firstProblem ?? 'no reason given'}`,
     predicted: () => predicted,
+    reasons: () => reasons.result(),
   };
 }

@@ -15,6 +15,7 @@ import {
   type TraceResult,
   backtest,
   prepareTrace,
+  replayPolicy,
   scoreTrace,
 } from './backtest.js';
 import type { DecideFn } from './observe.js';
@@ -110,6 +111,55 @@ function runPool(
       feed(worker);
     }
   });
+}
+
+export interface ReplayManyOptions {
+  /** The trace every spec replays on (the oracle is already in it). */
+  readonly prepared: PreparedTrace;
+  readonly choices: readonly { readonly name: string; readonly spec: ScalerSpec }[];
+  /** Used in this thread when `jobs` is 1 or workers are unavailable. */
+  readonly decide: DecideFn;
+  readonly jobs: number;
+  /** Called with steps newly simulated. */
+  readonly onProgress?: (steps: number) => void;
+}
+
+/**
+ * Replays many specs on one prepared trace on `jobs` worker threads (`tide tune`); the runs come
+ * back in the order of `choices`, the same whatever `jobs` is.
+ */
+export async function replayMany(options: ReplayManyOptions): Promise<PolicyRun[]> {
+  const { prepared, choices } = options;
+  if (options.jobs <= 1 || !canUseWorkers) {
+    return choices.map((choice) => {
+      let last = 0;
+      const run = replayPolicy({
+        prepared,
+        choice,
+        decide: options.decide,
+        onProgress: (steps) => {
+          options.onProgress?.(steps - last);
+          last = steps;
+        },
+      });
+      options.onProgress?.(prepared.model.steps - last);
+      return run;
+    });
+  }
+  const pending: Pending[] = choices.map((choice, i) => ({
+    job: {
+      id: i,
+      trace: prepared.trace,
+      params: prepared.params,
+      startMs: prepared.startMs,
+      choice,
+    },
+    trace: 0,
+    policy: i,
+    steps: prepared.model.steps,
+  }));
+  const runs = await runPool(pending, options.jobs, options.onProgress);
+  return choices.map((_, i) => runs.get(i) ?? { error: 'the worker returned nothing' });
 }
 
 /** Backtests every trace under every policy on `jobs` worker threads. */

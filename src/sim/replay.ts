@@ -57,6 +57,18 @@ export interface Controller {
    * for a controller without prediction.
    */
   predicted?(): Uint8Array | null;
+  /** After a replay: the reason that set each step's count (null or absent: none recorded). */
+  reasons?(): StepReasons | null;
+}
+
+/**
+ * Per step, the code of the reason that set the count (`codes[index[k]]`): the last step of the
+ * decision's chain that changed the count, or its proposal when none did. For the report's
+ * tooltips; a code, not a message, to keep a month of steps small.
+ */
+export interface StepReasons {
+  readonly codes: readonly string[];
+  readonly index: Uint8Array;
 }
 
 export interface ReplayRecord {

@@ -142,3 +142,34 @@ describe('score', () => {
     expect(score(model, record, { stepSeconds: 15 }).oracleRatio).toBeNull();
   });
 });
+
+describe('score over a part of the replay', () => {
+  // 'a step': d 1 1 4 4 4 4, s 1 1 1 1 4 4, asks 1 1 4 4 4 4.
+  const { model, record } = scenario(cases[0]!.input);
+
+  it('scores steps [2, 4) alone: both short, one ask change relative to step 1', () => {
+    const part = score(model, record, { stepSeconds: 15, fromStep: 2, toStep: 4 });
+    // 2 of 2 steps short; (4 − 1) / 4 twice ⇒ θU = 100 × 1.5 / 2 = 75.
+    expect(part.tauU).toBe(100);
+    expect(part.thetaU).toBeCloseTo(75, 9);
+    // (4 + 4) × 15 / 3600.
+    expect(part.replicaHours).toBeCloseTo(8 / 240, 9);
+    // the ask moves 1 → 4 at step 2 (compared with step 1's ask): once in 30 s ⇒ 120 per hour.
+    expect(part.actionsPerHour).toBeCloseTo(120, 9);
+  });
+
+  it('adds up: the two parts of a split cover the whole', () => {
+    const whole = score(model, record, { stepSeconds: 15 });
+    const a = score(model, record, { stepSeconds: 15, toStep: 3 });
+    const b = score(model, record, { stepSeconds: 15, fromStep: 3 });
+    expect(a.replicaHours + b.replicaHours).toBeCloseTo(whole.replicaHours, 9);
+    expect(a.sloViolationMinutes + b.sloViolationMinutes).toBeCloseTo(whole.sloViolationMinutes, 9);
+    expect((a.tauU * 3 + b.tauU * 3) / 6).toBeCloseTo(whole.tauU, 9);
+  });
+
+  it('refuses an empty range', () => {
+    expect(() => score(model, record, { stepSeconds: 15, fromStep: 4, toStep: 4 })).toThrow(
+      /empty/,
+    );
+  });
+});

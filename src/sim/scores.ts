@@ -42,9 +42,15 @@ interface Sums {
   allocated: number;
 }
 
-function sums(model: ServiceModel, record: ReplayRecord): Sums {
+/** Steps [from, to) of a replay. */
+interface Range {
+  readonly from: number;
+  readonly to: number;
+}
+
+function sums(model: ServiceModel, record: ReplayRecord, r: Range): Sums {
   const out: Sums = { under: 0, over: 0, thetaU: 0, thetaO: 0, overCapacity: 0, allocated: 0 };
-  for (let k = 0; k < model.steps; k++) {
+  for (let k = r.from; k < r.to; k++) {
     const d = model.required[k] as number;
     const s = record.supply[k] as number;
     const scale = Math.max(d, 1);
@@ -61,11 +67,15 @@ function sums(model: ServiceModel, record: ReplayRecord): Sums {
   return out;
 }
 
-function motion(model: ServiceModel, record: ReplayRecord): { unstable: number; jitter: number } {
+function motion(
+  model: ServiceModel,
+  record: ReplayRecord,
+  r: Range,
+): { unstable: number; jitter: number } {
   let unstable = 0;
   let supplyChanges = 0;
   let demandChanges = 0;
-  for (let k = 1; k < model.steps; k++) {
+  for (let k = r.from + 1; k < r.to; k++) {
     const ds = Math.sign((record.supply[k] as number) - (record.supply[k - 1] as number));
     const dd = Math.sign((model.required[k] as number) - (model.required[k - 1] as number));
     if (ds !== dd) unstable++;
@@ -75,27 +85,41 @@ function motion(model: ServiceModel, record: ReplayRecord): { unstable: number; 
   return { unstable, jitter: supplyChanges - demandChanges };
 }
 
-function actions(record: ReplayRecord): number {
+function actions(record: ReplayRecord, r: Range): number {
   let count = 0;
-  let prev = record.initialReplicas;
-  for (const asked of record.asked) {
+  let prev = r.from === 0 ? record.initialReplicas : (record.asked[r.from - 1] as number);
+  for (let k = r.from; k < r.to; k++) {
+    const asked = record.asked[k] as number;
     if (asked !== prev) count++;
     prev = asked;
   }
   return count;
 }
 
-/** Scores of one replay; `oracleReplicaHours` (when known) gives the ratio. */
-export function score(
-  model: ServiceModel,
-  record: ReplayRecord,
-  options: { readonly stepSeconds: number; readonly oracleReplicaHours?: number },
-): Scores {
-  const n = model.steps;
+export interface ScoreOptions {
+  readonly stepSeconds: number;
+  /** The oracle's replica-hours over the same steps (gives the ratio). */
+  readonly oracleReplicaHours?: number;
+  /** Score only steps [fromStep, toStep) (default: the whole replay), e.g. a tuning holdout. */
+  readonly fromStep?: number;
+  readonly toStep?: number;
+}
+
+/**
+ * Scores of one replay, or of a part of it (`fromStep`/`toStep`: the replay still ran from step
+ * 0, so a part starts with the state the policy had reached there); `oracleReplicaHours` (when
+ * known) gives the ratio.
+ */
+export function score(model: ServiceModel, record: ReplayRecord, options: ScoreOptions): Scores {
+  const from = Math.max(0, options.fromStep ?? 0);
+  const to = Math.min(model.steps, options.toStep ?? model.steps);
+  if (to <= from) throw new Error(`scoring steps [${from}, ${to}): the range is empty`);
+  const range = { from, to };
+  const n = to - from;
   const step = options.stepSeconds;
   const hours = (n * step) / 3600;
-  const s = sums(model, record);
-  const m = motion(model, record);
+  const s = sums(model, record, range);
+  const m = motion(model, record, range);
   const replicaHours = (s.allocated * step) / 3600;
   const oracle = options.oracleReplicaHours;
   return {
@@ -109,6 +133,6 @@ export function score(
     requestsOverCapacity: s.overCapacity * step,
     replicaHours,
     oracleRatio: oracle !== undefined && oracle > 0 ? replicaHours / oracle : null,
-    actionsPerHour: actions(record) / hours,
+    actionsPerHour: actions(record, range) / hours,
   };
 }
