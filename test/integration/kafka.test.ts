@@ -3,7 +3,7 @@
  *
  * 1. The source contract, through the TCP proxy: the broker's SASL listener (port + 2) advertises
  *    the proxy's port (port + 3), so every connection of the source goes through the proxy.
- * 2. KEDA's kafka e2e scenarios (`cases/keda-kafka.json`, from KEDA's
+ * 2. KEDA's kafka e2e scenarios (`cases/kafka-keda.json`, from KEDA's
  *    tests/scalers/kafka/kafka_test.go): the ScaledObject of each scenario goes through
  *    `tide import`, messages are produced and offsets committed on the real broker with kafkajs,
  *    the imported trigger's source reads the lag, and `decide` polls every pollingInterval on a
@@ -199,7 +199,7 @@ interface Scenario {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scenarios = (
-  JSON.parse(readFileSync(resolve(here, '../conformance/cases/keda-kafka.json'), 'utf8')) as {
+  JSON.parse(readFileSync(resolve(here, '../conformance/cases/kafka-keda.json'), 'utf8')) as {
     e2e: Scenario[];
   }
 ).e2e;
