@@ -91,11 +91,8 @@ interface Commit {
   readonly offset: number;
 }
 
-/**
- * Commits offsets for `group` as a member of it (kafkajs's admin.setOffsets does the same, but
- * waits out a fetch of up to 5 s on every call): join, commit, leave.
- */
-async function commitOffsets(group: string, commits: readonly Commit[]): Promise<void> {
+/** Joins `group`, commits `commits` as its member, leaves. */
+async function commitAsMember(group: string, commits: readonly Commit[]): Promise<void> {
   const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 50 });
   await consumer.connect();
   try {
@@ -107,6 +104,29 @@ async function commitOffsets(group: string, commits: readonly Commit[]): Promise
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** True when the group's committed offsets are `commits`. */
+async function committed(group: string, commits: readonly Commit[]): Promise<boolean> {
+  const topics = [...new Set(commits.map((c) => c.topic))];
+  const seen = await admin.fetchOffsets({ groupId: group, topics });
+  const at = (c: Commit): string | undefined =>
+    seen.find((t) => t.topic === c.topic)?.partitions.find((p) => p.partition === c.partition)
+      ?.offset;
+  return commits.every((c) => at(c) === String(c.offset));
+}
+
+/**
+ * Commits offsets for `group` as a member of it (kafkajs's admin.setOffsets does the same, but
+ * waits out a fetch of up to 5 s on every call), until the group shows them: on a new broker the
+ * first commit can be answered and still not land while the offsets topic is being created.
+ */
+async function commitOffsets(group: string, commits: readonly Commit[]): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await commitAsMember(group, commits);
+    if (await committed(group, commits)) return;
+  }
+  throw new Error(`group ${group} never showed the offsets ${JSON.stringify(commits)}`);
 }
 
 /** The group commits every partition of `topics` at its end (a consumer that caught up). */
