@@ -1,5 +1,5 @@
 /**
- * KEDA's kafka scaler unit tests (`cases/kafka-scaler-keda.json`, transcribed from KEDA's
+ * KEDA's kafka scaler unit tests (`cases/kafka-keda.json`, transcribed from KEDA's
  * `pkg/scalers/kafka_scaler_test.go`), run against Tide: the metadata cases through `tide import`
  * of a ScaledObject holding that trigger (an error in KEDA must be an import error; a success
  * must give the same settings), the arithmetic cases against `sources/kafka.ts`. The e2e
@@ -75,7 +75,7 @@ interface Cases {
 }
 
 export const kafkaCases = JSON.parse(
-  readFileSync(resolve(here, 'cases/kafka-scaler-keda.json'), 'utf8'),
+  readFileSync(resolve(here, 'cases/kafka-keda.json'), 'utf8'),
 ) as Cases;
 
 /** A ScaledObject with one kafka trigger holding `metadata`. */

@@ -3,7 +3,7 @@
  *
  * 1. The source contract, through the TCP proxy: the broker's SASL listener (port + 2) advertises
  *    the proxy's port (port + 3), so every connection of the source goes through the proxy.
- * 2. KEDA's kafka e2e scenarios (`cases/kafka-scaler-keda.json`, from KEDA's
+ * 2. KEDA's kafka e2e scenarios (`cases/kafka-keda.json`, from KEDA's
  *    tests/scalers/kafka/kafka_test.go): the ScaledObject of each scenario goes through
  *    `tide import`, messages are produced and offsets committed on the real broker with kafkajs,
  *    the imported trigger's source reads the lag, and `decide` polls every pollingInterval on a
@@ -91,11 +91,8 @@ interface Commit {
   readonly offset: number;
 }
 
-/**
- * Commits offsets for `group` as a member of it (kafkajs's admin.setOffsets does the same, but
- * waits out a fetch of up to 5 s on every call): join, commit, leave.
- */
-async function commitOffsets(group: string, commits: readonly Commit[]): Promise<void> {
+/** Joins `group`, commits `commits` as its member, leaves. */
+async function commitAsMember(group: string, commits: readonly Commit[]): Promise<void> {
   const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 50 });
   await consumer.connect();
   try {
@@ -107,6 +104,29 @@ async function commitOffsets(group: string, commits: readonly Commit[]): Promise
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** True when the group's committed offsets are `commits`. */
+async function committed(group: string, commits: readonly Commit[]): Promise<boolean> {
+  const topics = [...new Set(commits.map((c) => c.topic))];
+  const seen = await admin.fetchOffsets({ groupId: group, topics });
+  const at = (c: Commit): string | undefined =>
+    seen.find((t) => t.topic === c.topic)?.partitions.find((p) => p.partition === c.partition)
+      ?.offset;
+  return commits.every((c) => at(c) === String(c.offset));
+}
+
+/**
+ * Commits offsets for `group` as a member of it (kafkajs's admin.setOffsets does the same, but
+ * waits out a fetch of up to 5 s on every call), until the group shows them: on a new broker the
+ * first commit can be answered and still not land while the offsets topic is being created.
+ */
+async function commitOffsets(group: string, commits: readonly Commit[]): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await commitAsMember(group, commits);
+    if (await committed(group, commits)) return;
+  }
+  throw new Error(`group ${group} never showed the offsets ${JSON.stringify(commits)}`);
 }
 
 /** The group commits every partition of `topics` at its end (a consumer that caught up). */
@@ -199,7 +219,7 @@ interface Scenario {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const scenarios = (
-  JSON.parse(readFileSync(resolve(here, '../conformance/cases/kafka-scaler-keda.json'), 'utf8')) as {
+  JSON.parse(readFileSync(resolve(here, '../conformance/cases/kafka-keda.json'), 'utf8')) as {
     e2e: Scenario[];
   }
 ).e2e;
