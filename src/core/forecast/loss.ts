@@ -12,10 +12,23 @@
  * Worked example: quantile([1, 2, 3, 4, 5], 0.9) = 4 + 0.6 · (5 − 4) = 4.6.
  */
 export function quantile(values: readonly number[], tau: number): number {
-  return quantileOfSorted(
-    [...values].sort((a, b) => a - b),
-    tau,
-  );
+  return quantileOfSorted(sortedAscending(values), tau);
+}
+
+/**
+ * The values in ascending order, as `[...values].sort((a, b) => a − b)` orders them. A typed
+ * array's own numeric sort is several times faster and gives the same sequence whenever no value
+ * is NaN or −0 (the comparator leaves those where they were; the typed sort moves NaN last and −0
+ * before 0); with either, the comparator sort is used.
+ */
+function sortedAscending(values: readonly number[]): ArrayLike<number> {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v || (v === 0 && 1 / v < 0)) return [...values].sort((a, b) => a - b);
+    out[i] = v;
+  }
+  return out.sort();
 }
 
 const memo = new WeakMap<readonly number[], Map<number, number>>();
@@ -40,7 +53,7 @@ export function memoQuantile(values: readonly number[], tau: number): number {
 }
 
 /** `quantile` of values already sorted ascending (no copy, no sort). */
-export function quantileOfSorted(sorted: readonly number[], tau: number): number {
+export function quantileOfSorted(sorted: ArrayLike<number>, tau: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, tau));
   const lo = Math.floor(pos);
@@ -63,7 +76,15 @@ export function pinball(u: number, tau: number): number {
  */
 export function calibratedPinball(residuals: readonly number[], tau: number): number {
   if (residuals.length === 0) return Number.NaN;
-  const q = quantile(residuals, tau);
+  return shiftedPinball(residuals, quantile(residuals, tau), tau);
+}
+
+/**
+ * The mean pinball loss of the residuals shifted by q: `calibratedPinball` when q is their own
+ * τ-quantile (for a caller that needs that quantile too, and so sorts once).
+ */
+export function shiftedPinball(residuals: readonly number[], q: number, tau: number): number {
+  if (residuals.length === 0) return Number.NaN;
   let sum = 0;
   for (const r of residuals) sum += pinball(r - q, tau);
   return sum / residuals.length;
@@ -103,7 +124,7 @@ export function sortedReplace(
   added: number,
   removed?: number,
 ): number[] {
-  const out = [...sorted];
+  const out = sorted.slice();
   if (removed !== undefined) {
     const at = lowerBound(out, removed);
     if (at < out.length && out[at] === removed) out.splice(at, 1);
