@@ -12,23 +12,65 @@
  * Worked example: quantile([1, 2, 3, 4, 5], 0.9) = 4 + 0.6 · (5 − 4) = 4.6.
  */
 export function quantile(values: readonly number[], tau: number): number {
-  return quantileOfSorted(sortedAscending(values), tau);
+  const n = values.length;
+  const pos = (n - 1) * Math.min(1, Math.max(0, tau));
+  const copy = n > 0 && Number.isFinite(pos) ? plainCopy(values) : null;
+  if (copy === null) return quantileOfSorted(comparatorSorted(values), tau);
+  // The two order statistics around pos, found by selection (O(n)) rather than a sort.
+  const lo = Math.floor(pos);
+  const low = selectInPlace(copy, lo);
+  const high = Math.ceil(pos) === lo ? low : smallestFrom(copy, lo + 1);
+  return low + (high - low) * (pos - lo);
 }
 
+const comparatorSorted = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
+
 /**
- * The values in ascending order, as `[...values].sort((a, b) => a − b)` orders them. A typed
- * array's own numeric sort is several times faster and gives the same sequence whenever no value
- * is NaN or −0 (the comparator leaves those where they were; the typed sort moves NaN last and −0
- * before 0); with either, the comparator sort is used.
+ * The values as a typed array, or null when one is NaN or −0: the comparator sort leaves those
+ * where they were, so only the comparator sort itself says which of them lands where.
  */
-function sortedAscending(values: readonly number[]): ArrayLike<number> {
+function plainCopy(values: readonly number[]): Float64Array | null {
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v !== v || (v === 0 && 1 / v < 0)) return [...values].sort((a, b) => a - b);
+    if (v !== v || (v === 0 && 1 / v < 0)) return null;
     out[i] = v;
   }
-  return out.sort();
+  return out;
+}
+
+/**
+ * Hoare's selection: reorders `a` so that a[k] is its k-th smallest value, nothing before it is
+ * larger and nothing after it smaller; returns a[k]. The value is the one a sort puts at k (with
+ * neither NaN nor −0, equal values are the same number).
+ */
+function selectInPlace(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // a[j + 1 … i − 1] all equal the pivot, k among them
+  }
+  return a[k]!;
+}
+
+function smallestFrom(a: Float64Array, from: number): number {
+  let m = Infinity;
+  for (let i = from; i < a.length; i++) if (a[i]! < m) m = a[i]!;
+  return m;
 }
 
 const memo = new WeakMap<readonly number[], Map<number, number>>();
