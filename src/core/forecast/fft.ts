@@ -108,26 +108,49 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
   }
   const plan = planFor(n);
   bitReverse(re, im, plan.swaps);
-  const cos = plan.cos[inverse ? 1 : 0];
-  const sin = plan.sin[inverse ? 1 : 0];
+  const twiddles = { cos: plan.cos[inverse ? 1 : 0], sin: plan.sin[inverse ? 1 : 0] };
   // Each butterfly of a stage touches its own pair of entries, so the order in which a stage
-  // visits them (here block by block) does not change a single bit of the result.
-  for (let size = 2; size <= n; size *= 2) {
-    const half = size / 2;
-    const offset = half - 1;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[offset + k]!;
-        const wi = sin[offset + k]!;
-        const a = start + k;
-        const j = a + half;
-        const tr = wr * re[j]! - wi * im[j]!;
-        const ti = wr * im[j]! + wi * re[j]!;
-        re[j] = re[a]! - tr;
-        im[j] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
+  // visits them does not change a single bit of the result; the faster order depends on the stage.
+  for (let size = 2; size <= n; size *= 2)
+    stage(re, im, size, { cos: twiddles.cos, sin: twiddles.sin, byTwiddle: size < 32 });
+}
+
+interface Stage {
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
+  /**
+   * Visit the butterflies twiddle by twiddle (one twiddle, many blocks: short stages) rather than
+   * block by block (contiguous entries: long stages).
+   */
+  readonly byTwiddle: boolean;
+}
+
+/** The butterflies of one stage (blocks of `size` entries, twiddle k for entries k and k + size / 2). */
+function stage(re: Float64Array, im: Float64Array, size: number, w: Stage): void {
+  const n = re.length;
+  const half = size / 2;
+  const { cos, sin, byTwiddle } = w;
+  const outer = byTwiddle ? half : n / size;
+  const inner = byTwiddle ? n / size : half;
+  const outerStep = byTwiddle ? 1 : size;
+  const innerStep = byTwiddle ? size : 1;
+  for (let p = 0; p < outer; p++) {
+    for (let q = 0; q < inner; q++) {
+      const t = half - 1 + (byTwiddle ? p : q);
+      const wr = cos[t]!;
+      const wi = sin[t]!;
+      const a = p * outerStep + q * innerStep;
+      const j = a + half;
+      const rj = re[j]!;
+      const ij = im[j]!;
+      const tr = wr * rj - wi * ij;
+      const ti = wr * ij + wi * rj;
+      const ra = re[a]!;
+      const ia = im[a]!;
+      re[j] = ra - tr;
+      im[j] = ia - ti;
+      re[a] = ra + tr;
+      im[a] = ia + ti;
     }
   }
 }
