@@ -110,19 +110,21 @@ function step(input: StepInput, y: number): number {
 
 /**
  * `step` over values[period …) from `init`, as a tight loop: the one-step squared error and the
- * final working state. Each line is `step`'s arithmetic in `step`'s order, so the result is the
- * same to the last bit; only the per-step object and property traffic is gone (the grid search
- * runs this 45 times over two weeks of buckets at every refit).
+ * final level and trend, the final season left in `season` (overwritten with init's first). Each
+ * line is `step`'s arithmetic in `step`'s order, so the result is the same to the last bit; only
+ * the per-step object and property traffic is gone (the grid search runs this 45 times over two
+ * weeks of buckets at every refit).
  */
 function run(
   values: readonly number[],
   o: HoltWintersFit,
   p: HoltWintersParams,
-  init: Working,
-): { w: Working; sse: number } {
+  start: { readonly init: Working; readonly season: Float64Array },
+): { level: number; trend: number; sse: number } {
   const mult = o.seasonality === 'multiplicative';
   const period = o.period;
-  const season = Float64Array.from(init.season);
+  const { init, season } = start;
+  season.set(init.season);
   const { alpha, beta, gamma, phi } = p;
   let level = init.level;
   let trend = init.trend;
@@ -150,7 +152,7 @@ function run(
     level = next;
     if (++phase === period) phase = 0;
   }
-  return { w: { level, trend, season }, sse };
+  return { level, trend, sse };
 }
 
 /** The grid point (or the fixed parameters) with the least one-step squared error. */
@@ -158,14 +160,25 @@ function search(
   values: readonly number[],
   o: HoltWintersFit,
 ): { w: Working; sse: number; p: HoltWintersParams } | null {
-  // The initial state depends on the values and the season only: one for every grid point.
+  // The initial state depends on the values and the season only: one for every grid point. The
+  // runs share one season array; the best one's is copied out.
   const init = initialise(values, o.period, o.seasonality === 'multiplicative');
-  let best: { w: Working; sse: number; p: HoltWintersParams } | null = null;
+  const start = { init, season: new Float64Array(o.period) };
+  const bestSeason = new Float64Array(o.period);
+  let best: { level: number; trend: number; sse: number; p: HoltWintersParams } | null = null;
   for (const p of o.params === undefined ? holtWintersGrid : [o.params]) {
-    const r = run(values, o, p, init);
-    if (best === null || r.sse < best.sse) best = { ...r, p };
+    const r = run(values, o, p, start);
+    if (best === null || r.sse < best.sse) {
+      best = { ...r, p };
+      bestSeason.set(start.season);
+    }
   }
-  return best;
+  if (best === null) return null;
+  return {
+    w: { level: best.level, trend: best.trend, season: bestSeason },
+    sse: best.sse,
+    p: best.p,
+  };
 }
 
 /**

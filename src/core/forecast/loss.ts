@@ -18,19 +18,28 @@ export function quantile(values: readonly number[], tau: number): number {
   if (copy === null) return quantileOfSorted(comparatorSorted(values), tau);
   // The two order statistics around pos, found by selection (O(n)) rather than a sort.
   const lo = Math.floor(pos);
-  const low = selectInPlace(copy, lo);
-  const high = Math.ceil(pos) === lo ? low : smallestFrom(copy, lo + 1);
+  const low = selectInPlace(copy, n, lo);
+  const high = Math.ceil(pos) === lo ? low : smallestFrom(copy, lo + 1, n);
   return low + (high - low) * (pos - lo);
 }
+
+/**
+ * Scratch space for the selection, reused from call to call (core runs on one thread, and
+ * `quantile` calls nothing that calls it back): a fresh typed array per call costs a backing
+ * store and, by the external memory it reports, garbage collections.
+ */
+let scratch = new Float64Array(512);
 
 const comparatorSorted = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
 
 /**
- * The values as a typed array, or null when one is NaN or −0: the comparator sort leaves those
- * where they were, so only the comparator sort itself says which of them lands where.
+ * The values copied into the scratch space (its first values.length entries), or null when one
+ * is NaN or −0: the comparator sort leaves those where they were, so only the comparator sort
+ * itself says which of them lands where.
  */
 function plainCopy(values: readonly number[]): Float64Array | null {
-  const out = new Float64Array(values.length);
+  if (scratch.length < values.length) scratch = new Float64Array(2 * values.length);
+  const out = scratch;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v !== v || (v === 0 && 1 / v < 0)) return null;
@@ -40,13 +49,13 @@ function plainCopy(values: readonly number[]): Float64Array | null {
 }
 
 /**
- * Hoare's selection: reorders `a` so that a[k] is its k-th smallest value, nothing before it is
- * larger and nothing after it smaller; returns a[k]. The value is the one a sort puts at k (with
- * neither NaN nor −0, equal values are the same number).
+ * Hoare's selection on a[0 … n): reorders them so that a[k] is their k-th smallest value, nothing
+ * before it larger and nothing after it smaller; returns a[k]. The value is the one a sort puts at
+ * k (with neither NaN nor −0, equal values are the same number).
  */
-function selectInPlace(a: Float64Array, k: number): number {
+function selectInPlace(a: Float64Array, n: number, k: number): number {
   let lo = 0;
-  let hi = a.length - 1;
+  let hi = n - 1;
   while (hi > lo) {
     const pivot = a[(lo + hi) >>> 1]!;
     let i = lo;
@@ -67,9 +76,9 @@ function selectInPlace(a: Float64Array, k: number): number {
   return a[k]!;
 }
 
-function smallestFrom(a: Float64Array, from: number): number {
+function smallestFrom(a: Float64Array, from: number, to: number): number {
   let m = Infinity;
-  for (let i = from; i < a.length; i++) if (a[i]! < m) m = a[i]!;
+  for (let i = from; i < to; i++) if (a[i]! < m) m = a[i]!;
   return m;
 }
 
