@@ -4,6 +4,7 @@ import {
   dft,
   fftRadix2,
   inverseDft,
+  maxPaddedPower,
   nextPowerOfTwo,
   paddedPowerSpectrum,
   realDft,
@@ -113,5 +114,77 @@ describe('autocorrelation', () => {
     const acf = autocorrelation(x);
     expect(acf[60]).toBeGreaterThan(0.99);
     expect(acf[30]).toBeLessThan(-0.99);
+  });
+});
+
+/**
+ * The radix-2 FFT as it was written before its tables were cached: twiddles computed in the loop,
+ * stage by stage, k outer. The cached one must give the same bits, not merely close numbers (the
+ * backtests' scores depend on them through the permutation test's threshold).
+ */
+function referenceFft(re: Float64Array, im: Float64Array, inverse: boolean): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  const sign = inverse ? 1 : -1;
+  for (let size = 2; size <= n; size *= 2) {
+    const half = size / 2;
+    const step = (sign * 2 * Math.PI) / size;
+    for (let k = 0; k < half; k++) {
+      const wr = Math.cos(step * k);
+      const wi = Math.sin(step * k);
+      for (let start = k; start < n; start += size) {
+        const j = start + half;
+        const tr = wr * re[j]! - wi * im[j]!;
+        const ti = wr * im[j]! + wi * re[j]!;
+        re[j] = re[start]! - tr;
+        im[j] = im[start]! - ti;
+        re[start] = re[start]! + tr;
+        im[start] = im[start]! + ti;
+      }
+    }
+  }
+}
+
+describe('fftRadix2 with cached tables', () => {
+  it.each([1, 2, 4, 8, 64, 1024, 8192])('is bit for bit the uncached transform at %i', (n) => {
+    const rand = prng(n + 7);
+    for (const inverse of [false, true]) {
+      const re = Float64Array.from({ length: n }, () => rand() * 200 - 100);
+      const im = Float64Array.from({ length: n }, () => rand() * 2 - 1);
+      const wantRe = Float64Array.from(re);
+      const wantIm = Float64Array.from(im);
+      referenceFft(wantRe, wantIm, inverse);
+      fftRadix2(re, im, inverse);
+      expect(Array.from(re)).toEqual(Array.from(wantRe));
+      expect(Array.from(im)).toEqual(Array.from(wantIm));
+    }
+  });
+});
+
+describe('maxPaddedPower', () => {
+  it.each([
+    [100, 128],
+    [4032, 4096],
+    [4096, 4096],
+    [5000, 4096],
+  ])('is the largest bin 1 … L/2 of paddedPowerSpectrum (%i values, L = %i)', (n, length) => {
+    const rand = prng(n);
+    const x = Float64Array.from({ length: n }, (_, t) => Math.sin(t / 9) + rand());
+    // Twice, so the second call runs on scratch space the first one filled.
+    for (let round = 0; round < 2; round++) {
+      const power = paddedPowerSpectrum(x, length);
+      let want = 0;
+      for (let k = 1; k < power.length; k++) want = Math.max(want, power[k]!);
+      expect(maxPaddedPower(x, length)).toBe(want);
+      x.reverse();
+    }
   });
 });

@@ -24,16 +24,73 @@ export function nextPowerOfTwo(n: number): number {
   return p;
 }
 
-function bitReverse(re: Float64Array, im: Float64Array): void {
-  const n = re.length;
+/**
+ * Per power-of-two length, what every transform of that length shares: the bit-reversal
+ * permutation and, per direction, the twiddle factors of every stage (stage `size` at offset
+ * size / 2 − 1, entry k = e^(∓2πi·k/size)), each computed exactly as the butterfly loop would
+ * compute it (`Math.cos(step * k)` with step = ±2π / size), so a cached transform is bit for bit
+ * the one computed afresh. Lengths are powers of two, so at most a few dozen ever exist; the
+ * tables are built on first use (8192 points: 8192 + 4 × 8191 numbers).
+ */
+interface Plan {
+  readonly swaps: Uint32Array;
+  readonly cos: readonly [Float64Array, Float64Array];
+  readonly sin: readonly [Float64Array, Float64Array];
+}
+
+const plans = new Map<number, Plan>();
+
+function twiddles(n: number, sign: number): { cos: Float64Array; sin: Float64Array } {
+  const cos = new Float64Array(Math.max(0, n - 1));
+  const sin = new Float64Array(cos.length);
+  for (let size = 2; size <= n; size *= 2) {
+    const half = size / 2;
+    const step = (sign * 2 * Math.PI) / size;
+    for (let k = 0; k < half; k++) {
+      cos[half - 1 + k] = Math.cos(step * k);
+      sin[half - 1 + k] = Math.sin(step * k);
+    }
+  }
+  return { cos, sin };
+}
+
+/** The pairs (i, j), i < j, that the bit-reversal permutation swaps, flattened. */
+function bitReversalSwaps(n: number): Uint32Array {
+  const pairs: number[] = [];
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
+    if (i < j) pairs.push(i, j);
+  }
+  return Uint32Array.from(pairs);
+}
+
+function planFor(n: number): Plan {
+  let plan = plans.get(n);
+  if (plan === undefined) {
+    const forward = twiddles(n, -1);
+    const inverse = twiddles(n, 1);
+    plan = {
+      swaps: bitReversalSwaps(n),
+      cos: [forward.cos, inverse.cos],
+      sin: [forward.sin, inverse.sin],
+    };
+    plans.set(n, plan);
+  }
+  return plan;
+}
+
+function bitReverse(re: Float64Array, im: Float64Array, swaps: Uint32Array): void {
+  for (let p = 0; p < swaps.length; p += 2) {
+    const i = swaps[p]!;
+    const j = swaps[p + 1]!;
+    const r = re[i]!;
+    re[i] = re[j]!;
+    re[j] = r;
+    const m = im[i]!;
+    im[i] = im[j]!;
+    im[j] = m;
   }
 }
 
@@ -49,25 +106,94 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
       `fftRadix2: length = ${n}, must be a power of two (imaginary part ${im.length})`,
     );
   }
-  bitReverse(re, im);
-  const sign = inverse ? 1 : -1;
-  for (let size = 2; size <= n; size *= 2) {
-    const half = size / 2;
-    const step = (sign * 2 * Math.PI) / size;
-    for (let k = 0; k < half; k++) {
-      const wr = Math.cos(step * k);
-      const wi = Math.sin(step * k);
-      for (let start = k; start < n; start += size) {
-        const j = start + half;
-        const tr = wr * re[j]! - wi * im[j]!;
-        const ti = wr * im[j]! + wi * re[j]!;
-        re[j] = re[start]! - tr;
-        im[j] = im[start]! - ti;
-        re[start] = re[start]! + tr;
-        im[start] = im[start]! + ti;
-      }
+  const plan = planFor(n);
+  bitReverse(re, im, plan.swaps);
+  const twiddles = { cos: plan.cos[inverse ? 1 : 0], sin: plan.sin[inverse ? 1 : 0] };
+  // Each butterfly of a stage touches its own pair of entries, so the order in which a stage
+  // visits them does not change a single bit of the result; the faster order depends on the stage.
+  for (let size = 2; size <= n; size *= 2)
+    stage(re, im, size, { cos: twiddles.cos, sin: twiddles.sin, byTwiddle: size < 32 });
+}
+
+interface Stage {
+  readonly cos: Float64Array;
+  readonly sin: Float64Array;
+  /**
+   * Visit the butterflies twiddle by twiddle (one twiddle, many blocks: short stages) rather than
+   * block by block (contiguous entries: long stages).
+   */
+  readonly byTwiddle: boolean;
+}
+
+/** The butterflies of one stage (blocks of `size` entries, twiddle k for entries k and k + size / 2). */
+function stage(re: Float64Array, im: Float64Array, size: number, w: Stage): void {
+  const n = re.length;
+  const half = size / 2;
+  const { cos, sin, byTwiddle } = w;
+  const outer = byTwiddle ? half : n / size;
+  const inner = byTwiddle ? n / size : half;
+  const outerStep = byTwiddle ? 1 : size;
+  const innerStep = byTwiddle ? size : 1;
+  for (let p = 0; p < outer; p++) {
+    for (let q = 0; q < inner; q++) {
+      const t = half - 1 + (byTwiddle ? p : q);
+      const wr = cos[t]!;
+      const wi = sin[t]!;
+      const a = p * outerStep + q * innerStep;
+      const j = a + half;
+      const rj = re[j]!;
+      const ij = im[j]!;
+      const tr = wr * rj - wi * ij;
+      const ti = wr * ij + wi * rj;
+      const ra = re[a]!;
+      const ia = im[a]!;
+      re[j] = ra - tr;
+      im[j] = ia - ti;
+      re[a] = ra + tr;
+      im[a] = ia + ti;
     }
   }
+}
+
+/** What every Bluestein transform of one length and direction shares: the chirp and its FFT. */
+interface Chirp {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  /** The FFT (length m) of the conjugate chirp laid out for the circular convolution. */
+  readonly fftRe: Float64Array;
+  readonly fftIm: Float64Array;
+}
+
+/** The few chirps last used (a refit asks for the same one or two lengths over and over). */
+const chirps = new Map<string, Chirp>();
+const MAX_CHIRPS = 4;
+
+function chirpFor(n: number, m: number, inverse: boolean): Chirp {
+  const key = `${n}:${inverse ? 1 : 0}`;
+  const cached = chirps.get(key);
+  if (cached !== undefined) return cached;
+  const sign = inverse ? 1 : -1;
+  // n² mod 2N keeps the angle small and exact for large n.
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const angle = (sign * Math.PI * ((i * i) % (2 * n))) / n;
+    re[i] = Math.cos(angle);
+    im[i] = Math.sin(angle);
+  }
+  const fftRe = new Float64Array(m);
+  const fftIm = new Float64Array(m);
+  fftRe[0] = re[0]!;
+  fftIm[0] = -im[0]!;
+  for (let i = 1; i < n; i++) {
+    fftRe[i] = fftRe[m - i] = re[i]!;
+    fftIm[i] = fftIm[m - i] = -im[i]!;
+  }
+  fftRadix2(fftRe, fftIm);
+  const chirp = { re, im, fftRe, fftIm };
+  if (chirps.size >= MAX_CHIRPS) chirps.delete(chirps.keys().next().value!);
+  chirps.set(key, chirp);
+  return chirp;
 }
 
 /**
@@ -77,31 +203,18 @@ export function fftRadix2(re: Float64Array, im: Float64Array, inverse = false): 
 function bluestein(input: ComplexVector, inverse: boolean): ComplexVector {
   const n = input.re.length;
   const m = nextPowerOfTwo(2 * n - 1);
-  const sign = inverse ? 1 : -1;
-  // n² mod 2N keeps the angle small and exact for large n.
-  const chirpRe = new Float64Array(n);
-  const chirpIm = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const angle = (sign * Math.PI * ((i * i) % (2 * n))) / n;
-    chirpRe[i] = Math.cos(angle);
-    chirpIm[i] = Math.sin(angle);
-  }
+  const chirp = chirpFor(n, m, inverse);
+  const chirpRe = chirp.re;
+  const chirpIm = chirp.im;
   const aRe = new Float64Array(m);
   const aIm = new Float64Array(m);
   for (let i = 0; i < n; i++) {
     aRe[i] = input.re[i]! * chirpRe[i]! - input.im[i]! * chirpIm[i]!;
     aIm[i] = input.re[i]! * chirpIm[i]! + input.im[i]! * chirpRe[i]!;
   }
-  const bRe = new Float64Array(m);
-  const bIm = new Float64Array(m);
-  bRe[0] = chirpRe[0]!;
-  bIm[0] = -chirpIm[0]!;
-  for (let i = 1; i < n; i++) {
-    bRe[i] = bRe[m - i] = chirpRe[i]!;
-    bIm[i] = bIm[m - i] = -chirpIm[i]!;
-  }
+  const bRe = chirp.fftRe;
+  const bIm = chirp.fftIm;
   fftRadix2(aRe, aIm);
-  fftRadix2(bRe, bIm);
   for (let i = 0; i < m; i++) {
     const r = aRe[i]! * bRe[i]! - aIm[i]! * bIm[i]!;
     aIm[i] = aRe[i]! * bIm[i]! + aIm[i]! * bRe[i]!;
@@ -160,6 +273,29 @@ export function paddedPowerSpectrum(x: ArrayLike<number>, length: number): Float
   const power = new Float64Array(length / 2 + 1);
   for (let k = 0; k <= length / 2; k++) power[k] = re[k]! * re[k]! + im[k]! * im[k]!;
   return power;
+}
+
+/** Scratch space for `maxPaddedPower`, reused from call to call (core runs on one thread). */
+let scratch = { re: new Float64Array(0), im: new Float64Array(0) };
+
+/**
+ * The largest power over bins 1 … length/2 of `paddedPowerSpectrum(x, length)`, the same number,
+ * without allocating: the permutation test asks it of many shuffled copies. (`Math.max` as there:
+ * a NaN power makes it NaN.)
+ */
+export function maxPaddedPower(x: ArrayLike<number>, length: number): number {
+  if (scratch.re.length !== length) {
+    scratch = { re: new Float64Array(length), im: new Float64Array(length) };
+  }
+  const { re, im } = scratch;
+  const n = Math.min(x.length, length);
+  for (let i = 0; i < n; i++) re[i] = x[i]!;
+  re.fill(0, n);
+  im.fill(0);
+  fftRadix2(re, im);
+  let m = 0;
+  for (let k = 1; k <= length / 2; k++) m = Math.max(m, re[k]! * re[k]! + im[k]! * im[k]!);
+  return m;
 }
 
 /**

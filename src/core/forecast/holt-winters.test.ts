@@ -106,3 +106,96 @@ describe('Holt–Winters', () => {
     expect(JSON.parse(JSON.stringify(model))).toEqual(model);
   });
 });
+
+/**
+ * The fit's search as the module comment states it, written plainly: initialise from the first
+ * seasons, then one smoothing step per bucket with the one-step squared error summed. The fit's
+ * tight loop must land on the same numbers to the last bit (the backtests' scores depend on them).
+ */
+function referenceRun(
+  values: readonly number[],
+  period: number,
+  mult: boolean,
+  p: (typeof holtWintersGrid)[number],
+): { level: number; trend: number; season: number[]; sse: number } {
+  const EPS = 1e-9;
+  const cycles = Math.min(2, Math.floor(values.length / period));
+  const means = Array.from({ length: cycles }, (_, c) => {
+    let sum = 0;
+    for (let i = c * period; i < (c + 1) * period; i++) sum += values[i]!;
+    return sum / period;
+  });
+  const b0 = cycles === 2 ? (means[1]! - means[0]!) / period : 0;
+  const season = Array.from({ length: period }, (_, i) => {
+    let s = 0;
+    for (let c = 0; c < cycles; c++) {
+      const base = means[c]! + b0 * (i - (period - 1) / 2);
+      const y = values[c * period + i]!;
+      s += mult ? y / Math.max(base, EPS) : y - base;
+    }
+    return s / cycles;
+  });
+  let level = means[0]! + (b0 * (period - 1)) / 2;
+  let trend = b0;
+  let sse = 0;
+  for (let t = period; t < values.length; t++) {
+    const y = values[t]!;
+    const phase = t % period;
+    const s = season[phase]!;
+    const base = level + p.phi * trend;
+    const forecast = mult ? base * s : base + s;
+    const raw = mult
+      ? p.alpha * (y / Math.max(s, EPS)) + (1 - p.alpha) * base
+      : p.alpha * (y - s) + (1 - p.alpha) * base;
+    trend = p.beta * (raw - level) + (1 - p.beta) * p.phi * trend;
+    level = mult ? Math.max(raw, EPS) : raw;
+    season[phase] = mult
+      ? p.gamma * (y / level) + (1 - p.gamma) * s
+      : p.gamma * (y - level) + (1 - p.gamma) * s;
+    sse += (y - forecast) ** 2;
+  }
+  return { level, trend, season, sse };
+}
+
+describe('Holt–Winters, to the last bit', () => {
+  const values = bucketSeries(3 * DAY + 17, dailyBuckets, 5);
+
+  it.each(['additive', 'multiplicative'] as const)(
+    'the %s fit is the plain search: same winner, level and trend',
+    (seasonality) => {
+      const mult = seasonality === 'multiplicative';
+      let best: {
+        p: (typeof holtWintersGrid)[number];
+        run: ReturnType<typeof referenceRun>;
+      } | null = null;
+      for (const p of holtWintersGrid) {
+        const run = referenceRun(values, DAY, mult, p);
+        if (best === null || run.sse < best.run.sse) best = { p, run };
+      }
+      const model = fitHoltWinters(pastOf(values), { period: DAY, seasonality })!;
+      expect([model.alpha, model.beta, model.gamma, model.phi]).toEqual([
+        best!.p.alpha,
+        best!.p.beta,
+        best!.p.gamma,
+        best!.p.phi,
+      ]);
+      expect(Object.is(model.level, best!.run.level)).toBe(true);
+      expect(Object.is(model.trend, best!.run.trend)).toBe(true);
+    },
+  );
+
+  it.each(['additive', 'multiplicative'] as const)(
+    'the %s scoring walk is forecast(h = 1) then update, bucket by bucket',
+    (seasonality) => {
+      const from = values.length - DAY;
+      const model = fitHoltWinters(pastOf(values.slice(0, from)), { period: DAY, seasonality })!;
+      const want: number[] = [];
+      let m = model;
+      for (let i = from; i < values.length; i++) {
+        want.push(forecastHoltWinters(m, { values, end: i }, 1));
+        m = updateHoltWinters(m, values[i]!);
+      }
+      expect(oneStepForecasts(model, values, from)).toEqual(want);
+    },
+  );
+});

@@ -108,20 +108,51 @@ function step(input: StepInput, y: number): number {
   return forecast;
 }
 
+/**
+ * `step` over values[period …) from `init`, as a tight loop: the one-step squared error and the
+ * final level and trend, the final season left in `season` (overwritten with init's first). Each
+ * line is `step`'s arithmetic in `step`'s order, so the result is the same to the last bit; only
+ * the per-step object and property traffic is gone (the grid search runs this 45 times over two
+ * weeks of buckets at every refit).
+ */
 function run(
   values: readonly number[],
   o: HoltWintersFit,
   p: HoltWintersParams,
-): { w: Working; sse: number } {
+  start: { readonly init: Working; readonly season: Float64Array },
+): { level: number; trend: number; sse: number } {
   const mult = o.seasonality === 'multiplicative';
-  const w = initialise(values, o.period, mult);
+  const period = o.period;
+  const { init, season } = start;
+  season.set(init.season);
+  const { alpha, beta, gamma, phi } = p;
+  let level = init.level;
+  let trend = init.trend;
   let sse = 0;
-  for (let t = o.period; t < values.length; t++) {
+  let phase = 0;
+  for (let t = period; t < values.length; t++) {
     const y = values[t]!;
-    const e = y - step({ w, p, mult, phase: t % o.period }, y);
-    sse += e * e;
+    const s = season[phase]!;
+    const base = level + phi * trend;
+    let next: number;
+    if (mult) {
+      const raw = alpha * (y / Math.max(s, EPS)) + (1 - alpha) * base;
+      trend = beta * (raw - level) + (1 - beta) * phi * trend;
+      next = Math.max(raw, EPS);
+      season[phase] = gamma * (y / next) + (1 - gamma) * s;
+      const e = y - base * s;
+      sse += e * e;
+    } else {
+      next = alpha * (y - s) + (1 - alpha) * base;
+      trend = beta * (next - level) + (1 - beta) * phi * trend;
+      season[phase] = gamma * (y - next) + (1 - gamma) * s;
+      const e = y - (base + s);
+      sse += e * e;
+    }
+    level = next;
+    if (++phase === period) phase = 0;
   }
-  return { w, sse };
+  return { level, trend, sse };
 }
 
 /** The grid point (or the fixed parameters) with the least one-step squared error. */
@@ -129,12 +160,25 @@ function search(
   values: readonly number[],
   o: HoltWintersFit,
 ): { w: Working; sse: number; p: HoltWintersParams } | null {
-  let best: { w: Working; sse: number; p: HoltWintersParams } | null = null;
+  // The initial state depends on the values and the season only: one for every grid point. The
+  // runs share one season array; the best one's is copied out.
+  const init = initialise(values, o.period, o.seasonality === 'multiplicative');
+  const start = { init, season: new Float64Array(o.period) };
+  const bestSeason = new Float64Array(o.period);
+  let best: { level: number; trend: number; sse: number; p: HoltWintersParams } | null = null;
   for (const p of o.params === undefined ? holtWintersGrid : [o.params]) {
-    const r = run(values, o, p);
-    if (best === null || r.sse < best.sse) best = { ...r, p };
+    const r = run(values, o, p, start);
+    if (best === null || r.sse < best.sse) {
+      best = { ...r, p };
+      bestSeason.set(start.season);
+    }
   }
-  return best;
+  if (best === null) return null;
+  return {
+    w: { level: best.level, trend: best.trend, season: bestSeason },
+    sse: best.sse,
+    p: best.p,
+  };
 }
 
 /**
@@ -182,4 +226,31 @@ export function forecastHoltWinters(model: HoltWintersModel, _past: Past, h: num
   const base = model.level + dampedSteps(model.phi, h) * model.trend;
   const s = model.season[(model.phase + h - 1) % model.period]!;
   return model.seasonality === 'multiplicative' ? base * s : base + s;
+}
+
+/**
+ * The one-step forecasts over values[from …) of `model` (fitted on values[0 … from)), absorbing
+ * each actual after forecasting it: `forecastHoltWinters(m, _, 1)` then `updateHoltWinters(m, y)`
+ * at every bucket, the same numbers, on one working copy of the season instead of a new model and
+ * a new season array per bucket.
+ */
+export function oneStepHoltWinters(
+  model: HoltWintersModel,
+  values: readonly number[],
+  from: number,
+): number[] {
+  const mult = model.seasonality === 'multiplicative';
+  const w: Working = { level: model.level, trend: model.trend, season: model.season.slice() };
+  const ahead = dampedSteps(model.phi, 1);
+  const out: number[] = [];
+  let phase = model.phase;
+  for (let i = from; i < values.length; i++) {
+    const base = w.level + ahead * w.trend;
+    const s = w.season[phase]!;
+    out.push(mult ? base * s : base + s);
+    step({ w, p: model, mult, phase }, values[i]!);
+    w.season[phase] = roundTo(w.season[phase]!, model.unit);
+    phase = (phase + 1) % model.period;
+  }
+  return out;
 }

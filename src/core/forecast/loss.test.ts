@@ -7,6 +7,7 @@ import {
   quantileOfSorted,
   sortedReplace,
 } from './loss.js';
+import { seededRandom as prng } from './fixtures.js';
 
 describe('quantile', () => {
   it.each([
@@ -79,5 +80,45 @@ describe('sortedReplace', () => {
       expect(sorted).toEqual([...window].sort((a, b) => a - b));
       expect(quantileOfSorted(sorted, 0.9)).toBe(quantile(window, 0.9));
     }
+  });
+});
+
+describe('quantile by selection', () => {
+  /** The definition: sort ascending, interpolate between the order statistics around pos. */
+  const bySort = (values: readonly number[], tau: number): number =>
+    quantileOfSorted(
+      [...values].sort((a, b) => a - b),
+      tau,
+    );
+
+  it.each([1, 2, 3, 12, 97, 288, 961])(
+    'is the sorted definition to the last bit (n = %i, ties, every τ)',
+    (n) => {
+      const rand = prng(n);
+      for (let trial = 0; trial < 20; trial++) {
+        // Coarse values make ties common; some trials are all one value.
+        const spread = trial % 5 === 0 ? 0 : 50;
+        const values = Array.from({ length: n }, () => Math.round((rand() - 0.3) * spread) / 4);
+        for (const tau of [0, 0.1, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1]) {
+          expect(Object.is(quantile(values, tau), bySort(values, tau))).toBe(true);
+        }
+      }
+    },
+  );
+
+  it.each([
+    ['NaN', [3, Number.NaN, 1, 2]],
+    ['−0', [0, -0, -0, 0, 1]],
+    ['infinities', [Infinity, -Infinity, 1, 2, 3]],
+  ])('falls back to the sort where %s makes the order the comparator’s', (_name, values) => {
+    for (const tau of [0, 0.25, 0.5, 0.9, 1]) {
+      expect(Object.is(quantile(values, tau), bySort(values, tau))).toBe(true);
+    }
+  });
+
+  it('leaves its input alone', () => {
+    const values = [5, 1, 4, 2, 3];
+    quantile(values, 0.9);
+    expect(values).toEqual([5, 1, 4, 2, 3]);
   });
 });

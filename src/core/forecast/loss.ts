@@ -12,10 +12,74 @@
  * Worked example: quantile([1, 2, 3, 4, 5], 0.9) = 4 + 0.6 · (5 − 4) = 4.6.
  */
 export function quantile(values: readonly number[], tau: number): number {
-  return quantileOfSorted(
-    [...values].sort((a, b) => a - b),
-    tau,
-  );
+  const n = values.length;
+  const pos = (n - 1) * Math.min(1, Math.max(0, tau));
+  const copy = n > 0 && Number.isFinite(pos) ? plainCopy(values) : null;
+  if (copy === null) return quantileOfSorted(comparatorSorted(values), tau);
+  // The two order statistics around pos, found by selection (O(n)) rather than a sort.
+  const lo = Math.floor(pos);
+  const low = selectInPlace(copy, n, lo);
+  const high = Math.ceil(pos) === lo ? low : smallestFrom(copy, lo + 1, n);
+  return low + (high - low) * (pos - lo);
+}
+
+/**
+ * Scratch space for the selection, reused from call to call (core runs on one thread, and
+ * `quantile` calls nothing that calls it back): a fresh typed array per call costs a backing
+ * store and, by the external memory it reports, garbage collections.
+ */
+let scratch = new Float64Array(512);
+
+const comparatorSorted = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
+
+/**
+ * The values copied into the scratch space (its first values.length entries), or null when one
+ * is NaN or −0: the comparator sort leaves those where they were, so only the comparator sort
+ * itself says which of them lands where.
+ */
+function plainCopy(values: readonly number[]): Float64Array | null {
+  if (scratch.length < values.length) scratch = new Float64Array(2 * values.length);
+  const out = scratch;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v || (v === 0 && 1 / v < 0)) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+/**
+ * Hoare's selection on a[0 … n): reorders them so that a[k] is their k-th smallest value, nothing
+ * before it larger and nothing after it smaller; returns a[k]. The value is the one a sort puts at
+ * k (with neither NaN nor −0, equal values are the same number).
+ */
+function selectInPlace(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break; // a[j + 1 … i − 1] all equal the pivot, k among them
+  }
+  return a[k]!;
+}
+
+function smallestFrom(a: Float64Array, from: number, to: number): number {
+  let m = Infinity;
+  for (let i = from; i < to; i++) if (a[i]! < m) m = a[i]!;
+  return m;
 }
 
 const memo = new WeakMap<readonly number[], Map<number, number>>();
@@ -40,7 +104,7 @@ export function memoQuantile(values: readonly number[], tau: number): number {
 }
 
 /** `quantile` of values already sorted ascending (no copy, no sort). */
-export function quantileOfSorted(sorted: readonly number[], tau: number): number {
+export function quantileOfSorted(sorted: ArrayLike<number>, tau: number): number {
   if (sorted.length === 0) return Number.NaN;
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, tau));
   const lo = Math.floor(pos);
@@ -63,7 +127,15 @@ export function pinball(u: number, tau: number): number {
  */
 export function calibratedPinball(residuals: readonly number[], tau: number): number {
   if (residuals.length === 0) return Number.NaN;
-  const q = quantile(residuals, tau);
+  return shiftedPinball(residuals, quantile(residuals, tau), tau);
+}
+
+/**
+ * The mean pinball loss of the residuals shifted by q: `calibratedPinball` when q is their own
+ * τ-quantile (for a caller that needs that quantile too, and so sorts once).
+ */
+export function shiftedPinball(residuals: readonly number[], q: number, tau: number): number {
+  if (residuals.length === 0) return Number.NaN;
   let sum = 0;
   for (const r of residuals) sum += pinball(r - q, tau);
   return sum / residuals.length;
@@ -103,7 +175,7 @@ export function sortedReplace(
   added: number,
   removed?: number,
 ): number[] {
-  const out = [...sorted];
+  const out = sorted.slice();
   if (removed !== undefined) {
     const at = lowerBound(out, removed);
     if (at < out.length && out[at] === removed) out.splice(at, 1);

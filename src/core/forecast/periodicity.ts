@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { autocorrelation, nextPowerOfTwo, paddedPowerSpectrum } from './fft.js';
+import { autocorrelation, maxPaddedPower, nextPowerOfTwo, paddedPowerSpectrum } from './fft.js';
 import { linearFit } from './series.js';
 
 export interface PeriodOptions {
@@ -55,12 +55,6 @@ function xorshift(seed: number): () => number {
   };
 }
 
-function maxPower(power: Float64Array): number {
-  let m = 0;
-  for (let k = 1; k < power.length; k++) m = Math.max(m, power[k]!);
-  return m;
-}
-
 /** The largest periodogram power over `count` shuffled copies of x. */
 function permutationThreshold(x: Float64Array, length: number, count: number): number {
   const rand = xorshift(x.length * 2654435761);
@@ -73,7 +67,7 @@ function permutationThreshold(x: Float64Array, length: number, count: number): n
       copy[i] = copy[j]!;
       copy[j] = t;
     }
-    threshold = Math.max(threshold, maxPower(paddedPowerSpectrum(copy, length)));
+    threshold = Math.max(threshold, maxPaddedPower(copy, length));
   }
   return threshold;
 }

@@ -15,10 +15,11 @@
 import {
   fitHoltWinters,
   forecastHoltWinters,
+  oneStepHoltWinters,
   updateHoltWinters,
   type HoltWintersModel,
 } from './holt-winters.js';
-import { calibratedPinball, quantile } from './loss.js';
+import { quantile, shiftedPinball } from './loss.js';
 import { detectPeriod, type PeriodDetection } from './periodicity.js';
 import {
   fitSeasonalNaive,
@@ -114,8 +115,9 @@ export function flatForecast(past: Past, buckets: number): number {
 /** One-step forecasts of `model` (fitted on values[0 … from)) over values[from …), absorbing each
  * actual after forecasting it: the walk of a rolling-origin backtest. */
 export function oneStepForecasts(model: Model, values: readonly number[], from: number): number[] {
+  if (model.kind === 'holtWinters') return oneStepHoltWinters(model, values, from);
   const out: number[] = [];
-  let m = model;
+  let m: Model = model;
   for (let i = from; i < values.length; i++) {
     out.push(forecastModel(m, { values, end: i }, 1));
     m = updateModel(m, values[i]!);
@@ -199,10 +201,12 @@ function score(input: ScoreInput): { best: Scored | null; scores: CandidateScore
     if (model === null) continue;
     const oneStep = oneStepForecasts(model, values, from);
     const r = residuals(values, from, oneStep);
-    const loss = calibratedPinball(r, o.tau);
+    // calibratedPinball(r, τ), with the quantile kept for the winner's interval.
+    const q = quantile(r, o.tau);
+    const loss = shiftedPinball(r, q, o.tau);
     if (!Number.isFinite(loss)) continue;
     scores.push({ name, loss });
-    if (best === null || loss < best.loss) best = { name, loss, oneStep, q: quantile(r, o.tau) };
+    if (best === null || loss < best.loss) best = { name, loss, oneStep, q };
   }
   return { best, scores };
 }
@@ -225,7 +229,8 @@ export function selectForecaster(past: Past, o: SelectOptions): Selection | null
     flatForecast({ values, end: from + i }, o.flatBuckets),
   );
   const flatResiduals = residuals(values, from, flatOneStep);
-  const flatLoss = calibratedPinball(flatResiduals, o.tau);
+  const flatQ = quantile(flatResiduals, o.tau);
+  const flatLoss = shiftedPinball(flatResiduals, flatQ, o.tau);
   const { best, scores } = score({ values, from, o, context: trainContext });
   const model =
     best === null ? null : fitters[best.name]({ past: { values, end: n }, o, detection: full });
@@ -240,6 +245,6 @@ export function selectForecaster(past: Past, o: SelectOptions): Selection | null
     oneStep: best.oneStep,
     flatOneStep,
     residualQuantile: best.q,
-    flatResidualQuantile: quantile(flatResiduals, o.tau),
+    flatResidualQuantile: flatQ,
   };
 }

@@ -79,3 +79,36 @@ describe('spectral forecaster', () => {
     expect(JSON.parse(JSON.stringify(next))).toEqual(next);
   });
 });
+
+describe('spectral forecasts, to the last bit', () => {
+  it('read the cycle the harmonics sum to, after updates and after a JSON round trip', () => {
+    // A daily cycle with a second harmonic (a sharper peak), so the sum has several terms.
+    const shape = (i: number): number =>
+      dailyBuckets(i) + 40 * Math.sin((4 * Math.PI * i) / DAY + 1);
+    const values = bucketSeries(3 * DAY, shape, 5);
+    const fitted = fitSpectral(pastOf(values), options)!;
+    expect(fitted.harmonics.length).toBeGreaterThan(1);
+    // The sum as the module comment states it: level + slope·h + Σ a·cos + b·sin.
+    const direct = (m: typeof fitted, h: number): number => {
+      const phase = (m.phase + h - 1) % m.period;
+      let s = 0;
+      for (const [k, a, b] of m.harmonics) {
+        const angle = (2 * Math.PI * k * phase) / m.period;
+        s += a * Math.cos(angle) + b * Math.sin(angle);
+      }
+      return m.level + m.slope * h + s;
+    };
+    let model = fitted;
+    for (let i = 0; i < 40; i++) {
+      for (const h of [1, 2, 7, DAY, DAY + 3]) {
+        expect(Object.is(forecastSpectral(model, pastOf(values), h), direct(model, h))).toBe(true);
+      }
+      model = updateSpectral(model, values[i]!);
+    }
+    const restored = JSON.parse(JSON.stringify(model)) as typeof model;
+    expect(forecastSpectral(restored, pastOf(values), 5)).toBe(direct(model, 5));
+    // A hand-made phase outside the cycle still gets the sum.
+    const odd = { ...model, phase: -3 };
+    expect(forecastSpectral(odd, pastOf(values), 1)).toBe(direct(odd, 1));
+  });
+});

@@ -52,6 +52,35 @@ function seasonal(harmonics: readonly Harmonic[], period: number, phase: number)
   return s;
 }
 
+/** One cycle of `seasonal`, phase by phase. */
+const cycleOf = (harmonics: readonly Harmonic[], period: number): Float64Array =>
+  Float64Array.from({ length: period }, (_, phase) => seasonal(harmonics, period, phase));
+
+/**
+ * The cycle of each model's harmonics, computed once: a model step keeps its harmonics array
+ * (only the level and the phase change), so every forecast of one fit reads the same cycle
+ * instead of summing up to 64 cosines and sines per bucket. Keyed weakly by the array: a cycle
+ * lives as long as a model holding its harmonics.
+ */
+const cycleCache = new WeakMap<
+  readonly Harmonic[],
+  { readonly period: number; readonly cycle: Float64Array }
+>();
+
+function cycleFor(harmonics: readonly Harmonic[], period: number): Float64Array {
+  const known = cycleCache.get(harmonics);
+  if (known !== undefined && known.period === period) return known.cycle;
+  const cycle = cycleOf(harmonics, period);
+  cycleCache.set(harmonics, { period, cycle });
+  return cycle;
+}
+
+/** `seasonal(harmonics, period, phase)`, read off the cached cycle (the same number). */
+function seasonalAt(harmonics: readonly Harmonic[], period: number, phase: number): number {
+  // A phase that is not a whole number in [0, period) (a hand-made state) has no entry.
+  return cycleFor(harmonics, period)[phase] ?? seasonal(harmonics, period, phase);
+}
+
 interface HarmonicInput {
   readonly detrended: readonly number[];
   readonly period: number;
@@ -64,19 +93,20 @@ function harmonicsOf({ detrended, period, o, unit }: HarmonicInput): Harmonic[] 
   const cycles = Math.floor(detrended.length / period);
   const n = cycles * period;
   const X = realDft(detrended.slice(detrended.length - n));
-  const all: Harmonic[] = [];
+  // Each harmonic with its amplitude, worked out once (the sort compares each many times).
+  const all: { readonly h: Harmonic; readonly amp: number }[] = [];
   for (let m = 1; m <= Math.floor(period / 2); m++) {
     const k = cycles * m;
     const scale = 2 * m === period ? 1 / n : 2 / n;
-    all.push([m, X.re[k]! * scale, -X.im[k]! * scale]);
+    const h: Harmonic = [m, X.re[k]! * scale, -X.im[k]! * scale];
+    all.push({ h, amp: Math.hypot(h[1], h[2]) });
   }
-  const amp = (h: Harmonic): number => Math.hypot(h[1], h[2]);
-  all.sort((x, y) => amp(y) - amp(x));
-  const floor = (o.minRelativeAmplitude ?? 0.03) * (all[0] === undefined ? 0 : amp(all[0]));
+  all.sort((x, y) => y.amp - x.amp);
+  const floor = (o.minRelativeAmplitude ?? 0.03) * (all[0] === undefined ? 0 : all[0].amp);
   return all
     .slice(0, o.maxHarmonics ?? 64)
-    .filter((h) => amp(h) > floor)
-    .map(([m, a, b]): Harmonic => [m, roundTo(a, unit), roundTo(b, unit)]);
+    .filter((x) => x.amp > floor)
+    .map(({ h: [m, a, b] }): Harmonic => [m, roundTo(a, unit), roundTo(b, unit)]);
 }
 
 /**
@@ -109,13 +139,14 @@ interface Replay {
 /** Runs the level smoothing over the past; returns the final level and the one-step SSE. */
 function replay(r: Replay, alpha: number): { level: number; sse: number } {
   const p = r.profile.length;
+  const { values, profile, slope } = r;
   let level = r.start;
   let sse = 0;
-  r.values.forEach((y, i) => {
-    const e = y - (level + r.slope + r.profile[(r.phase0 + i) % p]!);
+  for (let i = 0; i < values.length; i++) {
+    const e = values[i]! - (level + slope + profile[(r.phase0 + i) % p]!);
     sse += e * e;
-    level += r.slope + alpha * e;
-  });
+    level += slope + alpha * e;
+  }
   return { level, sse };
 }
 
@@ -128,7 +159,7 @@ export function fitSpectral(past: Past, o: SpectralFit): SpectralModel | null {
   const { intercept, slope } = trendOf(values, period);
   const detrended = values.map((v, i) => v - intercept - slope * i);
   const harmonics = period > 1 ? harmonicsOf({ detrended, period, o, unit: unitFor(values) }) : [];
-  const profile = Float64Array.from({ length: period }, (_, ph) => seasonal(harmonics, period, ph));
+  const profile = cycleFor(harmonics, period);
   // The harmonics were measured on the last whole cycles, which end at the last bucket: the
   // next bucket has phase 0, so values[0] has phase (−length) mod period.
   const phase0 = ((-values.length % period) + period) % period;
@@ -163,5 +194,5 @@ export function updateSpectral(model: SpectralModel, y: number): SpectralModel {
 /** level + slope·h + the cycle's value at the phase h buckets ahead. */
 export function forecastSpectral(model: SpectralModel, _past: Past, h: number): number {
   const phase = (model.phase + h - 1) % model.period;
-  return model.level + model.slope * h + seasonal(model.harmonics, model.period, phase);
+  return model.level + model.slope * h + seasonalAt(model.harmonics, model.period, phase);
 }
