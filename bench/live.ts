@@ -1,19 +1,24 @@
 /**
- * `npm run bench:live`: Tide under real HTTP load on this machine. Replays four hours of the
+ * `npm run bench:live`: Tide under real HTTP load on this machine, and the same trace through
+ * `tide backtest`, so the live and simulated orders can be compared. Replays four hours of the
  * bundled NASA trace (traces/nasa_http_jul1995_1min.csv, day 2 from 06:00) compressed 80× into
- * three minutes against examples/cpu-service.mjs under `tide run`, once with an HPA-like spec
- * (prediction off) and once with Tide's default (prediction on), both on the proxy's concurrency
- * (0.7 in flight per replica, the analogue of the HPA's 70 % CPU for a one-request-at-a-time
- * service). An open-loop generator sends the trace's arrivals whatever the answers, and its
- * achieved rate is printed against the trace's. Prints, per run, p50/p95/p99 latency, errors,
- * replica-seconds and seconds whose p95 is above the SLO, then Tide's ratios to the HPA-like run.
- * A benchmark prints figures; it never asserts (shared machines are noisy).
+ * three minutes against examples/cpu-service.mjs under `tide run --time-scale 80`, once with an
+ * HPA-like spec (prediction off) and once with Tide's default (prediction on), both on the proxy's
+ * concurrency (0.7 in flight per replica, the analogue of the HPA's 70 % CPU for a
+ * one-request-at-a-time service). An open-loop generator sends the trace's arrivals whatever the
+ * answers, and its achieved rate is printed against the trace's. Prints, per run, p50/p95/p99
+ * latency, errors, replica-seconds and seconds whose p95 is above the SLO, Tide's ratios to the
+ * HPA-like run, then `tide backtest --policy oracle,hpa,tide` on the same four hours with the same
+ * start-up and peak. A benchmark prints figures; it never asserts (shared machines are noisy).
  *
- * Time is compressed in the load only: the specs' sync period (1 s) and scale-down window
- * (300 s / 80 ≈ 4 s) are set by hand, and the service's start-up (1.5 s) is real, so start-up is
- * relatively longer than in the trace's own time.
+ * Time is compressed alike everywhere through the engine's clock (`--time-scale`): the specs are
+ * written in the trace's time (15 s sync, the 300 s scale-down window, 120 s start-up) and the
+ * service's real 1.5 s start-up is 120 s of trace time. Each request holds one slot of its replica
+ * for 20 ms of wall time (the service's WAIT_SLOTS mode), so a 2-core machine can run the dozen
+ * replicas the peak needs at a fixed capacity each (50 req/s), without the load generator, the
+ * proxy and the replicas competing for CPU as CPU-bound replicas would.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -27,9 +32,15 @@ const TRACE = join(root, 'traces/nasa_http_jul1995_1min.csv');
 const SLICE = { fromMinute: 1440 + 6 * 60, minutes: 240 };
 const COMPRESSION = 80;
 /** The busiest minute of the slice is sent at this rate. */
-const PEAK_RPS = 90;
-const WORK_MS = 8;
+const PEAK_RPS = 400;
+/** Each request holds one slot of its replica for this long: 50 req/s a replica at most. */
+const WORK_MS = 20;
+const STARTUP_MS = 1500;
 const SLO_MS = 100;
+/** Replicas the peak needs at the SLO line (90 % busy), for the backtest's `--peak-replicas`. */
+const PEAK_REPLICAS = Math.ceil((PEAK_RPS * WORK_MS) / 1000 / 0.9);
+/** The service's real start-up in the trace's time. */
+const STARTUP_SECONDS = (STARTUP_MS / 1000) * COMPRESSION;
 
 interface Outcome {
   /** Seconds since the run's start when it was due. */
@@ -38,14 +49,18 @@ interface Outcome {
   readonly ok: boolean;
 }
 
-/** Requests per second at each second of the compressed run. */
-function loadTrace(): number[] {
+/** The slice's requests per minute. */
+function traceSlice(): number[] {
   const rows = readFileSync(TRACE, 'utf8')
     .trim()
     .split('\n')
     .slice(1)
     .map((line) => Number(line.split(',')[1]));
-  const slice = rows.slice(SLICE.fromMinute, SLICE.fromMinute + SLICE.minutes);
+  return rows.slice(SLICE.fromMinute, SLICE.fromMinute + SLICE.minutes);
+}
+
+/** Requests per second at each second of the compressed run. */
+function compressed(slice: readonly number[]): number[] {
   const peak = Math.max(...slice);
   const seconds = Math.round((SLICE.minutes * 60) / COMPRESSION);
   return Array.from({ length: seconds }, (_, s) => {
@@ -69,15 +84,14 @@ function freePort(): Promise<number> {
 }
 
 function spec(kind: 'hpa' | 'tide', ports: { listen: number; base: number }): string {
-  const window = Math.round(300 / COMPRESSION);
   return JSON.stringify({
     scalers: [
       {
         name: `bench-${kind}`,
         minReplicas: 1,
-        maxReplicas: 6,
-        startupSeconds: 2,
-        syncPeriodSeconds: 1,
+        maxReplicas: 2 * PEAK_REPLICAS,
+        startupSeconds: STARTUP_SECONDS,
+        syncPeriodSeconds: 15,
         target: {
           process: {
             command: process.execPath,
@@ -94,12 +108,11 @@ function spec(kind: 'hpa' | 'tide', ports: { listen: number; base: number }): st
             target: { type: 'AverageValue', value: 0.7 },
           },
         ],
-        behavior: { scaleDown: { stabilizationWindowSeconds: window } },
         ...(kind === 'hpa' ? { prediction: { mode: 'off' } } : {}),
         processOptions: {
           healthCheck: { type: 'http', path: '/healthz' },
           drainSeconds: 5,
-          env: { WORK_MS: String(WORK_MS), STARTUP_DELAY_MS: '1500' },
+          env: { WORK_MS: String(WORK_MS), WAIT_SLOTS: '1', STARTUP_DELAY_MS: String(STARTUP_MS) },
         },
       },
     ],
@@ -240,7 +253,8 @@ async function runOnce(kind: 'hpa' | 'tide', rates: readonly number[]): Promise<
   const file = join(dir, `${kind}.yaml`);
   writeFileSync(file, spec(kind, { listen, base }));
   const cli = join(root, 'dist/src/cli/index.js');
-  const args = [cli, 'run', '-c', file, '--no-history', '--log-level', 'warn'];
+  const args = [cli, 'run', '-c', file, '--no-history', '--log-level', 'error'];
+  args.push('--time-scale', String(COMPRESSION));
   const child = spawn(process.execPath, [...args, '--metrics-address', `127.0.0.1:${metrics}`], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -279,10 +293,33 @@ function row(name: string, f: Figures): string {
 const ratio = (a: number, b: number): string =>
   b === 0 ? (a === 0 ? '1.00' : '∞') : (a / b).toFixed(2);
 
+interface Simulated {
+  readonly policy: string;
+  readonly replicaHours: number;
+  readonly oracleRatio: number;
+  readonly tauU: number;
+  readonly sloViolationMinutes: number;
+}
+
+/** The slice through `tide backtest` with the live runs' start-up and peak. */
+function backtest(slice: readonly number[]): Simulated[] {
+  const dir = mkdtempSync(join(tmpdir(), 'tide-bench-live-trace-'));
+  const file = join(dir, 'nasa-slice.csv');
+  writeFileSync(file, `timestamp,value\n${slice.map((v, i) => `${i * 60},${v}`).join('\n')}\n`);
+  const cli = join(root, 'dist/src/cli/index.js');
+  const args = [cli, 'backtest', '--trace', file, '--policy', 'oracle,hpa,tide', '--json'];
+  args.push('--quiet', '--jobs', '1', '--startup-seconds', String(STARTUP_SECONDS));
+  args.push('--peak-replicas', String(PEAK_REPLICAS));
+  const out = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  const report = JSON.parse(out) as { traces: { results: Simulated[] }[] };
+  return report.traces[0]?.results ?? [];
+}
+
 export async function run(): Promise<void> {
-  const rates = loadTrace();
+  const slice = traceSlice();
+  const rates = compressed(slice);
   process.stdout.write(
-    `trace ${TRACE.slice(root.length + 1)}, minutes ${SLICE.fromMinute}–${SLICE.fromMinute + SLICE.minutes} compressed ${COMPRESSION}× into ${rates.length} s per run; peak ${PEAK_RPS} req/s, ${WORK_MS} ms CPU a request; SLO p95 ≤ ${SLO_MS} ms\n`,
+    `trace ${TRACE.slice(root.length + 1)}, minutes ${SLICE.fromMinute}–${SLICE.fromMinute + SLICE.minutes} compressed ${COMPRESSION}× into ${rates.length} s per run; peak ${PEAK_RPS} req/s, each request holding a replica for ${WORK_MS} ms (one at a time); start-up ${STARTUP_MS} ms real = ${STARTUP_SECONDS} s of trace time; SLO p95 ≤ ${SLO_MS} ms\n`,
   );
   const results: [string, Figures][] = [];
   for (const kind of ['hpa', 'tide'] as const) {
@@ -297,6 +334,30 @@ export async function run(): Promise<void> {
   if (hpa === undefined || tide === undefined) return;
   process.stdout.write(
     `\ntide / hpa: p50 ${ratio(tide.p50, hpa.p50)}, p95 ${ratio(tide.p95, hpa.p95)}, p99 ${ratio(tide.p99, hpa.p99)}, errors ${ratio(tide.errors, hpa.errors)}, replica-seconds ${ratio(tide.replicaSeconds, hpa.replicaSeconds)}, seconds above the SLO ${ratio(tide.secondsAboveSlo, hpa.secondsAboveSlo)}\n`,
+  );
+  printBacktest(backtest(slice), { hpa, tide });
+}
+
+/** The simulated figures beside the live ones, in the trace's time. */
+function printBacktest(simulated: readonly Simulated[], live: { hpa: Figures; tide: Figures }): void {
+  process.stdout.write(
+    `\ntide backtest on the same four hours (--startup-seconds ${STARTUP_SECONDS} --peak-replicas ${PEAK_REPLICAS}):\n`,
+  );
+  process.stdout.write(
+    `${'policy'.padEnd(7)} ${'replica-h'.padStart(10)} ${'×oracle'.padStart(8)} ${'τU %'.padStart(7)} ${'SLO min'.padStart(8)} ${'live replica-h'.padStart(15)}\n`,
+  );
+  const liveHours = (f: Figures): number => (f.replicaSeconds * COMPRESSION) / 3600;
+  for (const r of simulated) {
+    const l = r.policy === 'hpa' ? live.hpa : r.policy === 'tide' ? live.tide : undefined;
+    process.stdout.write(
+      `${r.policy.padEnd(7)} ${r.replicaHours.toFixed(1).padStart(10)} ${r.oracleRatio.toFixed(3).padStart(8)} ${r.tauU.toFixed(2).padStart(7)} ${r.sloViolationMinutes.toFixed(0).padStart(8)} ${(l === undefined ? '' : liveHours(l).toFixed(1)).padStart(15)}\n`,
+    );
+  }
+  const by = Object.fromEntries(simulated.map((r) => [r.policy, r]));
+  const [h, t] = [by.hpa, by.tide];
+  if (h === undefined || t === undefined) return;
+  process.stdout.write(
+    `tide / hpa replica-hours: simulated ${ratio(t.replicaHours, h.replicaHours)}, live ${ratio(live.tide.replicaSeconds, live.hpa.replicaSeconds)}; short: simulated τU ${t.tauU.toFixed(2)} vs ${h.tauU.toFixed(2)} %, live seconds above the SLO ${live.tide.secondsAboveSlo} vs ${live.hpa.secondsAboveSlo}\n`,
   );
 }
 

@@ -19,7 +19,7 @@ started=$SECONDS
 scripts/install-debian.sh /usr/bin/curl=curl /usr/bin/prometheus=prometheus \
   /usr/bin/redis-server=redis-server /usr/sbin/rabbitmq-server=rabbitmq-server \
   /usr/lib/postgresql=postgresql /usr/sbin/mariadbd=mariadb-server \
-  /usr/sbin/nats-server=nats-server
+  /usr/sbin/nats-server=nats-server /usr/bin/java=openjdk-17-jre-headless /usr/bin/mvn=maven
 
 export TIDE_SERVICES_DIR="${TIDE_SERVICES_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tide-services.XXXXXX")}"
 # Servers that drop root (postgres, mysql, rabbitmq users) must reach their data dirs.

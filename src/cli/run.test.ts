@@ -102,6 +102,21 @@ describe('tide run', () => {
     expect(out).toContain('depth (http): proposes 5 from value 15');
   });
 
+  it('ticks every sync period of the engine clock, which --time-scale runs faster', async () => {
+    const args = oneTick('scaled.yaml').map((a) => (a === '1' ? '3' : a));
+    // 15 s sync periods at 60x: ticks 250 ms apart in real time, 15 s apart on the engine's clock.
+    const began = Date.now();
+    const { out, code } = await tideRun(...args, '--time-scale', '60');
+    const realSeconds = (Date.now() - began) / 1000;
+    expect(code).toBe(0);
+    const stamps = [...out.matchAll(/\(dry run\) (\S+Z)/g)].map((m) => Date.parse(m[1] ?? ''));
+    expect(stamps).toHaveLength(3);
+    const steps = stamps.slice(1).map((t, i) => (t - (stamps[i] ?? 0)) / 1000);
+    for (const step of steps) expect(step).toBeGreaterThanOrEqual(15);
+    // Two sync periods of the engine's clock took far less real time than 30 s.
+    expect(steps.reduce((a, b) => a + b, 0)).toBeGreaterThan(2 * realSeconds);
+  });
+
   it('names the flag and its variable on a bad option', async () => {
     const { err, code } = await tideRun('--dry-run', '--read-concurrency', '0', '-c', 'x.yaml');
     expect(code).toBe(1);

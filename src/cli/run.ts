@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { parseSpec } from '../core/spec.js';
 import { explainDecision } from '../report/explain.js';
-import { systemClock } from '../runtime/clock.js';
+import { ScaledClock, systemClock, type Clock } from '../runtime/clock.js';
 import { parseProcessOptions } from '../runtime/local/config.js';
 import { closeSources, openSources, runScalerLoop } from '../runtime/local/runner.js';
 import {
   closeTargets,
+  inEngineTime,
   processTargetOf,
   startProcessTargets,
   type LocalScaler,
@@ -150,6 +151,23 @@ async function serve(options: RunOptions, specs: readonly NamedSpec[]): Promise<
   };
 }
 
+/**
+ * The engine's clock: the system's, or one running `timeScale` times faster (--time-scale) with
+ * the mapping of real instants onto it.
+ */
+function engineClock(
+  timeScale: number,
+  log: Logger,
+): { clock: Clock; engineTime: ((realMs: number) => number) | undefined } {
+  if (timeScale === 1) return { clock: systemClock, engineTime: undefined };
+  const scaled = new ScaledClock(timeScale);
+  log.warn(
+    { timeScale },
+    `the engine's clock runs ${timeScale}x faster than real time (--time-scale): for replays and demos, not for production`,
+  );
+  return { clock: scaled, engineTime: (ms) => scaled.fromReal(ms) };
+}
+
 /** SIGINT/SIGTERM: the first stops gracefully (drains), a second kills every replica at once. */
 function onSignals(
   log: Logger,
@@ -188,7 +206,8 @@ async function run(options: RunOptions): Promise<number> {
       if (started === null) return 1;
       pools = started;
     }
-    const deps = { now: () => systemClock.now(), env: process.env };
+    const { clock, engineTime } = engineClock(options.timeScale, log);
+    const deps = { now: () => clock.now(), env: process.env, engineTime };
     for (const s of specs) {
       const pool = pools.get(s.name);
       opened.push(openSources(s.spec, { ...deps, proxyStats: pool && (() => pool.stats()) }));
@@ -196,14 +215,15 @@ async function run(options: RunOptions): Promise<number> {
     await Promise.all(
       specs.map((s, i) => {
         const fixed = options.replicas ?? s.spec.minReplicas;
-        const target = pools.get(s.name);
-        const traffic = s.spec.triggers.some((t) => t.type === 'proxy') ? target : undefined;
+        const pool = pools.get(s.name);
+        const target = pool && engineTime ? inEngineTime(pool, engineTime) : pool;
+        const traffic = s.spec.triggers.some((t) => t.type === 'proxy') ? pool : undefined;
         const measure = traffic === undefined ? undefined : proxyTraffic(() => traffic.stats());
         return runScalerLoop({
           spec: s.spec,
           name: s.name,
           sources: opened[i] ?? new Map(),
-          clock: systemClock,
+          clock,
           signal: controller.signal,
           currentReplicas: () => fixed,
           target,

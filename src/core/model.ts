@@ -100,6 +100,12 @@ export type MetricReading =
        * Object metrics return one; External metrics are summed, as upstream does.
        */
       readonly valuesMilli?: readonly number[];
+      /**
+       * The value KEDA's activation compares, in milli-units, when a source reports one apart
+       * from its metric (kafka: the lag with persistent lag counted, before the partition cap);
+       * absent = the summed `valuesMilli`.
+       */
+      readonly activationValueMilli?: number;
     }
   | { readonly status: 'error'; readonly error: ReadingError };
 

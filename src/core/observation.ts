@@ -48,6 +48,7 @@ const readingSchema = z.discriminatedUnion('status', [
       timestamp: instant,
       podSamples: z.array(podSampleSchema).optional(),
       valuesMilli: z.array(z.number()).optional(),
+      activationValueMilli: z.number().optional(),
     })
     .strict(),
   z

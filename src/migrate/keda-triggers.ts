@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { note, unsupported } from './issues.js';
+import { describeField, invalid, note, unsupported } from './issues.js';
 import { bool, num, onlyDefault, plain, required, secret, type TriggerCtx } from './keda-params.js';
 
 export interface Mapped {
@@ -248,40 +248,112 @@ function kafkaSasl(ctx: TriggerCtx): Record<string, unknown> | undefined {
   return { mechanism, ...credentials };
 }
 
+/** KEDA's partitionLimitation: `1,2,10-12` (spaces allowed) as partition numbers. */
+export function partitionList(text: string): number[] | undefined {
+  const out: number[] = [];
+  const int = (s: string): number | undefined => (/^\d+$/.test(s.trim()) ? Number(s) : undefined);
+  for (const part of text.split(',')) {
+    const bounds = part.split('-').map(int);
+    const [from, to] = bounds;
+    if (bounds.length > 2 || from === undefined || (bounds.length === 2 && to === undefined))
+      return undefined;
+    for (let i = from; i <= (to ?? from); i++) out.push(i);
+  }
+  return out;
+}
+
+/** partitionLimitation: a list when `topic` is set; KEDA ignores it without a topic. */
+function kafkaPartitions(ctx: TriggerCtx, topic: string | undefined): number[] | undefined {
+  const text = plain(ctx, 'partitionLimitation');
+  if (text === undefined || text.trim() === '') return undefined;
+  const field = `${ctx.field}.metadata.partitionLimitation`;
+  const list = partitionList(text);
+  if (list === undefined) {
+    invalid(
+      ctx.sink,
+      field,
+      describeField(field, text, 'must be partitions and ranges, e.g. 1,2,10-12'),
+    );
+    return undefined;
+  }
+  if (topic !== undefined) return list;
+  note(
+    ctx.sink,
+    field,
+    `${field}: KEDA ignores partitionLimitation without a topic, and so does the import`,
+  );
+  return undefined;
+}
+
+/** version: Tide negotiates the protocol version; one KEDA would reject is still an error. */
+function kafkaVersion(ctx: TriggerCtx): void {
+  const text = plain(ctx, 'version');
+  if (text === undefined) return;
+  const field = `${ctx.field}.metadata.version`;
+  if (/^(0\.\d+\.\d+\.\d+|[1-9]\d*\.\d+\.\d+)$/.test(text)) {
+    note(
+      ctx.sink,
+      field,
+      `${field}: Tide's kafka client negotiates the protocol version with the broker`,
+    );
+  } else {
+    invalid(ctx.sink, field, describeField(field, text, 'must be a Kafka version such as 2.8.0'));
+  }
+}
+
+/** fullMetadata: Tide reads the metadata of the topics it needs; KEDA needs a topic for false. */
+function kafkaFullMetadata(ctx: TriggerCtx, topic: string | undefined): void {
+  if (bool(ctx, 'fullMetadata', true) || topic !== undefined) return;
+  const field = `${ctx.field}.metadata.fullMetadata`;
+  invalid(
+    ctx.sink,
+    field,
+    `${field} = "false": KEDA needs topic to be set when fullMetadata is false`,
+  );
+}
+
+/** KEDA's lagThreshold and activationLagThreshold are integers. */
+function kafkaInt(ctx: TriggerCtx, name: string, fallback: number): number | undefined {
+  const value = num(ctx, name, fallback);
+  if (value === undefined || Number.isInteger(value)) return value;
+  const field = `${ctx.field}.metadata.${name}`;
+  invalid(ctx.sink, field, describeField(field, String(value), 'must be an integer'));
+  return undefined;
+}
+
+const kafkaFlags = [
+  'allowIdleConsumers',
+  'excludePersistentLag',
+  'scaleToZeroOnInvalidOffset',
+  'limitToPartitionsWithLag',
+  'ensureEvenDistributionOfPartitions',
+] as const;
+
 const kafka: Converter = (ctx) => {
+  const topic = plain(ctx, 'topic');
+  const flags = Object.fromEntries(
+    kafkaFlags.map((k) => [k, bool(ctx, k, false) ? true : undefined]),
+  );
   const config = defined({
     brokers: required(ctx, 'bootstrapServers')
       ?.split(',')
       .map((b) => b.trim()),
     group: required(ctx, 'consumerGroup'),
-    topic: plain(ctx, 'topic'),
+    topic,
+    partitionLimitation: kafkaPartitions(ctx, topic),
     offsetResetPolicy: plain(ctx, 'offsetResetPolicy'),
+    ...flags,
     tls: plain(ctx, 'tls') === 'enable' ? true : undefined,
     sasl: kafkaSasl(ctx),
   });
-  for (const key of [
-    'allowIdleConsumers',
-    'excludePersistentLag',
-    'limitToPartitionsWithLag',
-    'scaleToZeroOnInvalidOffset',
-    'ensureEvenDistributionOfPartitions',
-    'unsafeSsl',
-  ]) {
-    onlyDefault(ctx, key, 'false', `has no ${key} setting yet`);
-  }
-  onlyDefault(ctx, 'partitionLimitation', '', 'has no partitionLimitation setting yet');
-  onlyDefault(ctx, 'version', '', 'negotiates the protocol version itself');
-  onlyDefault(ctx, 'fullMetadata', 'true', 'always reads full metadata');
-  note(
-    ctx.sink,
-    ctx.field,
-    `${ctx.field}: KEDA caps a kafka trigger's replicas at the topic's partition count (allowIdleConsumers: false); Tide's kafka source does not yet: set maxReplicas to the partition count to keep that cap`,
-  );
+  onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
+  kafkaVersion(ctx);
+  kafkaFullMetadata(ctx, topic);
   return {
     type: 'kafka',
     config,
-    target: num(ctx, 'lagThreshold', 10),
-    activation: num(ctx, 'activationLagThreshold', 0),
+    target: kafkaInt(ctx, 'lagThreshold', 10),
+    activation: kafkaInt(ctx, 'activationLagThreshold', 0),
   };
 };
 

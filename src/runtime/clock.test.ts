@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, systemClock } from './clock.js';
+import { FakeClock, ScaledClock, systemClock } from './clock.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 
@@ -39,5 +39,30 @@ describe('systemClock', () => {
     controller.abort(new Error('shutdown'));
     await expect(sleeping).rejects.toThrow('shutdown');
     expect(systemClock.now()).toBeGreaterThan(t0);
+  });
+});
+
+describe('ScaledClock', () => {
+  it('runs factor times faster than its base from the moment it is made', async () => {
+    const base = new FakeClock(t0);
+    const clock = new ScaledClock(80, base);
+    expect(clock.now()).toBe(t0);
+    base.advance(1000);
+    expect(clock.now()).toBe(t0 + 80_000);
+    expect(clock.fromReal(t0 + 500)).toBe(t0 + 40_000);
+    const woke: number[] = [];
+    void clock.sleep(16_000).then(() => woke.push(clock.now()));
+    base.advance(199);
+    await Promise.resolve();
+    expect(woke).toEqual([]);
+    base.advance(1);
+    await Promise.resolve();
+    expect(woke).toEqual([t0 + 96_000]);
+  });
+
+  it('refuses a factor that is not a positive number', () => {
+    for (const bad of [0, -2, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ScaledClock(bad)).toThrow(/time scale must be a positive number/);
+    }
   });
 });

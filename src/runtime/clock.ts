@@ -81,3 +81,40 @@ export class FakeClock implements Clock {
     for (const s of due) s.resolve();
   }
 }
+
+/**
+ * The engine's clock running `factor` times faster than `base` from the moment it is made, for
+ * replaying a compressed trace live (`tide run --time-scale`): sync periods, windows and the
+ * spec's start-up pass `factor` times faster, while processes, health checks, drains and HTTP run
+ * in real time. `fromReal` maps an instant the real world stamped (a replica's start, a proxy
+ * reading) onto this clock, so the engine compares like with like.
+ *
+ *   factor 80, made at t0: 1 s of real time later now() = t0 + 80 s; sleep(15 000) waits 187.5 ms.
+ */
+export class ScaledClock implements Clock {
+  readonly factor: number;
+  readonly #base: Clock;
+  readonly #origin: number;
+
+  constructor(factor: number, base: Clock = systemClock) {
+    if (!Number.isFinite(factor) || factor <= 0) {
+      throw new Error(`time scale must be a positive number, got ${factor}`);
+    }
+    this.factor = factor;
+    this.#base = base;
+    this.#origin = base.now();
+  }
+
+  now(): number {
+    return this.fromReal(this.#base.now());
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.#base.sleep(ms / this.factor, signal);
+  }
+
+  /** The instant `realMs` (epoch ms on the base clock) on this clock. */
+  fromReal(realMs: number): number {
+    return this.#origin + (realMs - this.#origin) * this.factor;
+  }
+}

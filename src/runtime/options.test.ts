@@ -12,6 +12,7 @@ describe('parseRunOptions', () => {
         readTimeoutMs: 30_000,
         history: true,
         logLevel: 'info',
+        timeScale: 1,
       },
     });
   });
@@ -32,6 +33,7 @@ describe('parseRunOptions', () => {
       TIDE_READ_CONCURRENCY: '8',
       TIDE_REPLICAS: '3',
       TIDE_LOG_LEVEL: 'debug',
+      TIDE_TIME_SCALE: '80',
     };
     expect(parseRunOptions({ readConcurrency: '2' }, env)).toEqual({
       ok: true,
@@ -43,6 +45,7 @@ describe('parseRunOptions', () => {
         readTimeoutMs: 30_000,
         history: true,
         logLevel: 'debug',
+        timeScale: 80,
       },
     });
   });
@@ -58,6 +61,8 @@ describe('parseRunOptions', () => {
     [{ config: 'f' }, { TIDE_DRY_RUN: 'yes' }, '--dry-run / TIDE_DRY_RUN = "yes"'],
     [{ config: 'f' }, { TIDE_HISTORY: 'maybe' }, '--no-history / TIDE_HISTORY = "maybe"'],
     [{ config: 'f', logLevel: 'loud' }, {}, '--log-level / TIDE_LOG_LEVEL = "loud"'],
+    [{ config: 'f', timeScale: '0.5' }, {}, '--time-scale / TIDE_TIME_SCALE = "0.5": Too small'],
+    [{ config: 'f' }, { TIDE_TIME_SCALE: 'fast' }, '--time-scale / TIDE_TIME_SCALE = "fast"'],
     [
       { config: 'f', metricsAddress: 'localhost' },
       {},

@@ -90,6 +90,14 @@ export const runOptionInfo: readonly OptionInfo[] = [
       'needed on every path of --metrics-address but /healthz and /readyz (Authorization: Bearer, or ?token= in a browser); without it a non-loopback address serves no dashboard',
   },
   {
+    key: 'timeScale',
+    flag: '--time-scale <factor>',
+    env: 'TIDE_TIME_SCALE',
+    description:
+      "run the engine's clock this many times faster than real time, to replay a compressed trace live (benchmarks, demos): sync periods, windows and the spec's startupSeconds pass faster; processes, health checks, drains and requests stay real",
+    defaultValue: 1,
+  },
+  {
     key: 'logLevel',
     flag: '--log-level <level>',
     env: 'TIDE_LOG_LEVEL',
@@ -128,6 +136,7 @@ export const runOptionsSchema = z
       .optional(),
     dashboardToken: z.string().min(1).optional(),
     logLevel: z.enum(logLevels).default('info'),
+    timeScale: z.coerce.number().pipe(z.number().min(1).max(1000)).default(1),
   })
   .strict();
 export type RunOptions = z.output<typeof runOptionsSchema>;

@@ -66,6 +66,9 @@ export function toMetricReading(
       status: 'ok',
       timestamp: r.timestamp,
       ...(r.valuesMilli === undefined ? {} : { valuesMilli: r.valuesMilli }),
+      ...(r.activationValueMilli === undefined
+        ? {}
+        : { activationValueMilli: r.activationValueMilli }),
       ...(r.podSamples === undefined ? {} : { podSamples: r.podSamples }),
     };
   }

@@ -112,7 +112,8 @@ describe('TideServer', () => {
       expect(full.status).toBe(503);
       expect(await full.text()).toContain('too many event-stream clients (1)');
       board.record({ scaler: 'web', decision: fourReplicas(), currentReplicas: 1, now: t0 });
-      const text = await readUntil(res, /: keep-alive\n\n/);
+      // Keep-alives may come before the tick (every 50 ms); read until one follows it.
+      const text = await readUntil(res, /event: tick\ndata: .*\n\n[\s\S]*?: keep-alive\n\n/);
       const event = /event: tick\ndata: (.*)\n\n/.exec(text);
       expect(JSON.parse(event?.[1] ?? '{}')).toMatchObject({ name: 'web', desiredReplicas: 4 });
       // The client leaves: its place is free again.

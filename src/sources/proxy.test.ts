@@ -5,11 +5,16 @@ import { isSourceError } from './source.js';
 const t0 = Date.UTC(2024, 0, 1);
 const signal = new AbortController().signal;
 
-function source(metric: string, stats: () => ProxyCounters | undefined) {
+function source(
+  metric: string,
+  stats: () => ProxyCounters | undefined,
+  engineTime?: (realMs: number) => number,
+) {
   return createProxySource(proxySchema.parse({ metric }), {
     now: () => t0,
     env: {},
     proxyStats: () => stats() as ProxyCounters,
+    engineTime,
   });
 }
 
@@ -63,6 +68,22 @@ async function readAll(metric: string) {
 }
 
 describe('proxy source', () => {
+  it('stamps readings and measures windows in the engine time when its clock runs faster', async () => {
+    const i = { n: 0 };
+    const s = source('concurrency', () => snapshots[i.n++], (ms) => t0 + (ms - t0) * 80);
+    const first = await s.read(signal);
+    const second = await s.read(signal);
+    // Rates stay per real second (same values as at scale 1); instants and windows are 80x.
+    expect(first?.valuesMilli).toEqual([3500]);
+    expect(first?.timestamp).toBe(t0 + 80_000);
+    expect(first?.podSamples?.[0]?.windowSeconds).toBe(80);
+    expect(second?.timestamp).toBe(t0 + 240_000);
+    expect(second?.podSamples?.map((p) => [p.pod, p.valueMilli, p.windowSeconds])).toEqual([
+      ['web-0', 4000, 160],
+      ['web-1', 3000, 80],
+    ]);
+  });
+
   it('reads concurrency: every replica in flight plus those waiting, per ready replica', async () => {
     const [first, second] = await readAll('concurrency');
     // 2 + 1 in flight on average, plus 500 request·ms of waiting over 1 s = 3.5.

@@ -57,6 +57,12 @@ export interface ProxyCounters {
 export interface ProxyDeps extends SourceDeps {
   /** The process target's proxy counters; absent when there is no running process target. */
   readonly proxyStats?: (() => ProxyCounters) | undefined;
+  /**
+   * The engine's instant for a real one (epoch ms): identity unless the engine's clock runs faster
+   * than real time (`tide run --time-scale`). Readings are stamped, and windows measured, in the
+   * engine's time; rates stay per real second (the proxy counts real requests).
+   */
+  readonly engineTime?: ((realMs: number) => number) | undefined;
 }
 
 /** One replica's rates over [from, to]. */
@@ -142,16 +148,18 @@ export function createProxySource(config: ProxyConfig, deps: ProxyDeps): Source 
         waitingMs: stats.waitingMsTotal - from.waitingMsTotal,
         windowMs: Math.max(1, stats.timestamp - from.timestamp),
       };
+      const engineTime = deps.engineTime ?? ((ms: number): number => ms);
+      const timestamp = engineTime(stats.timestamp);
       const podSamples: PodSample[] = rates
         .filter((r) => r.ready)
         .map((r) => ({
           pod: r.name,
-          timestamp: stats.timestamp,
-          windowSeconds: r.windowMs / 1000,
+          timestamp,
+          windowSeconds: (timestamp - engineTime(stats.timestamp - r.windowMs)) / 1000,
           valueMilli: Math.round(perReplica(config.metric, r) * 1000),
         }));
       const reading: Reading = {
-        timestamp: stats.timestamp,
+        timestamp,
         valuesMilli: [Math.round(total(config.metric, rates, proxy) * 1000)],
         podSamples,
       };

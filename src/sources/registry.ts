@@ -27,8 +27,11 @@ import type { Source, SourceDeps } from './source.js';
 export interface SourceType<C> {
   readonly schema: z.ZodType<C>;
   readonly create: (config: C, deps: SourceDeps) => Source;
-  /** Common trigger keys this source also reads (e.g. `resource`, `container`). */
-  readonly triggerKeys?: readonly ('resource' | 'container')[];
+  /**
+   * Common trigger keys this source also reads (e.g. `resource`, `container`; `target` for a
+   * source whose reading depends on the target, as KEDA's kafka cap does on lagThreshold).
+   */
+  readonly triggerKeys?: readonly ('resource' | 'container' | 'target')[];
 }
 
 const sourceType = <C>(entry: SourceType<C>): SourceType<unknown> => entry as SourceType<unknown>;
@@ -42,7 +45,7 @@ const kubernetesResource = sourceType({
 /** Source types by trigger `type`, alphabetically. `resource` is kubernetes-resource's alias. */
 export const sourceTypes: Readonly<Record<string, SourceType<unknown>>> = {
   http: sourceType({ schema: httpSchema, create: createHttpSource }),
-  kafka: sourceType({ schema: kafkaSchema, create: createKafkaSource }),
+  kafka: sourceType({ schema: kafkaSchema, create: createKafkaSource, triggerKeys: ['target'] }),
   'kubernetes-custom': sourceType({
     schema: kubernetesCustomSchema,
     create: createKubernetesCustomSource,

@@ -18,6 +18,8 @@ export interface Reading {
   readonly timestamp: number;
   /** External/Object metrics: every series' value, in milli-units (the engine sums them). */
   readonly valuesMilli?: readonly number[];
+  /** What KEDA's activation compares when it is not the summed values (see `MetricReading`). */
+  readonly activationValueMilli?: number;
   /** Per-pod metrics (Resource, ContainerResource, Pods). */
   readonly podSamples?: readonly PodSample[];
   /** The pods the samples belong to, with their requests (Resource metrics). */

@@ -28,7 +28,7 @@ import { isActiveValue } from '../policy/event/activation.js';
 import { countFailures } from '../policy/event/fallback.js';
 import { isResourceTrigger } from '../policy/event/object-state.js';
 import { isEventTrigger, readingFailed } from './event-fallback.js';
-import { sumValue } from './event-triggers.js';
+import { activationValue } from './event-triggers.js';
 
 /** Whether the spec uses a KEDA feature, so the full event steps must run. */
 export function usesEventFeatures(spec: ScalerSpec): boolean {
@@ -77,7 +77,7 @@ function tallyEventTrigger(t: TriggerSpec, input: EventFreeInput, tally: Tally):
   const failed = readingFailed(reading);
   const previous = input.state.triggerHealth[t.name]?.failures ?? 0;
   tally.health[t.name] = { failures: countFailures(previous, failed) };
-  const on = !failed && isActiveValue(sumValue(reading), t.activation);
+  const on = !failed && isActiveValue(activationValue(reading), t.activation);
   tally.active[t.name] = on;
   tally.isError ||= failed;
   tally.anyActive ||= on;

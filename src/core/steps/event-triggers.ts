@@ -49,6 +49,14 @@ export interface EventTriggersResult {
   readonly reasons: readonly Reason[];
 }
 
+/** The value KEDA's activation compares: the source's own when it reports one, else the sum. */
+export function activationValue(reading: MetricReading | undefined): number {
+  if (reading?.status === 'ok' && reading.activationValueMilli !== undefined) {
+    return reading.activationValueMilli / 1000;
+  }
+  return sumValue(reading);
+}
+
 /** The summed value of a reading's series (0 for a missing or failed reading). */
 export function sumValue(reading: MetricReading | undefined): number {
   if (reading === undefined || reading.status === 'error') return 0;
@@ -128,7 +136,7 @@ function triggerView(
     metricNames: [t.name],
     outcome: {
       values: { [t.name]: value },
-      isActive: served || isActiveValue(value, t.activation),
+      isActive: served || isActiveValue(activationValue(reading), t.activation),
     },
   };
 }

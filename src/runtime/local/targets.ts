@@ -10,6 +10,7 @@ import {
   type ProcessTargetOptions,
   type ProcessTargetSpec,
 } from '../../targets/process-pool.js';
+import type { Target } from '../../targets/target.js';
 import type { Logger } from '../log.js';
 
 /** One scaler of a local-runner file, parsed. */
@@ -66,6 +67,31 @@ export async function startProcessTargets(
     throw error;
   }
   return pools;
+}
+
+/**
+ * The target as the engine sees it when its clock runs faster than real time: the replicas' start
+ * and readiness instants mapped onto the engine's clock (`ScaledClock.fromReal`); everything else
+ * is the target's own.
+ */
+export function inEngineTime(target: Target, engineTime: (realMs: number) => number): Target {
+  const pods = target.pods?.bind(target);
+  if (pods === undefined) return target;
+  return {
+    currentReplicas: () => target.currentReplicas(),
+    scale: (replicas) => target.scale(replicas),
+    pods: () =>
+      pods().map((p) => ({
+        ...p,
+        startTime: p.startTime === null ? null : engineTime(p.startTime),
+        ready:
+          p.ready === null
+            ? null
+            : { ...p.ready, lastTransitionTime: engineTime(p.ready.lastTransitionTime) },
+      })),
+    ...(target.problem === undefined ? {} : { problem: target.problem.bind(target) }),
+    close: () => target.close(),
+  };
 }
 
 /** Drains and stops every replica of every pool. */
