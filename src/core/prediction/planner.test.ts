@@ -15,7 +15,7 @@ import {
   type HeadroomPlan,
   type HeadroomState,
   type RecentLoad,
-} from './headroom.js';
+} from './planner.js';
 
 const RISE = CANDIDATES.indexOf('rise');
 
@@ -383,7 +383,7 @@ describe('the cost bound', () => {
   });
 });
 
-describe('no look-ahead', () => {
+describe('no look-ahead', { timeout: 60_000 }, () => {
   const T = 3 * HOUR_TICKS;
   const n = T + HOUR_TICKS;
   const rand = seededRandom(3);

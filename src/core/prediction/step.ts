@@ -37,7 +37,7 @@ import {
   type ForecasterState,
   type Sample,
 } from '../forecast/forecaster.js';
-import { effectiveBehavior } from './normalize.js';
+import { effectiveBehavior } from '../steps/normalize.js';
 import type {
   Condition,
   MetricReading,
@@ -55,7 +55,7 @@ import {
   restoreHeadroomState,
   type HeadroomInput,
   type HeadroomPlan,
-} from '../policy/headroom.js';
+} from './planner.js';
 import {
   initialPredictiveState,
   isPredictiveState,
@@ -63,7 +63,7 @@ import {
   predictive,
   type PredictiveProposal,
   type PredictiveState,
-} from '../policy/predictive.js';
+} from './seasonal.js';
 
 export interface PredictionInput {
   readonly spec: ScalerSpec;
