@@ -28,7 +28,7 @@ import {
 } from '../src/core/forecast/select.js';
 import { pastOf, type Past } from '../src/core/forecast/series.js';
 import { fitSpectral } from '../src/core/forecast/spectral.js';
-import { initialHeadroomState, observeHeadroom } from '../src/core/policy/headroom.js';
+import { initialHeadroomState, observeHeadroom } from '../src/core/prediction/planner.js';
 import { initialState } from '../src/core/model.js';
 import {
   initialPredictiveState,
@@ -36,9 +36,9 @@ import {
   predictive,
   predictiveFromHistory,
   type PredictiveState,
-} from '../src/core/policy/predictive.js';
+} from '../src/core/prediction/seasonal.js';
 import { scalerSpecSchema } from '../src/core/spec.js';
-import { warmPrediction } from '../src/core/steps/prediction.js';
+import { warmPrediction } from '../src/core/prediction/step.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const DAY = BUCKETS_PER_DAY;

@@ -17,7 +17,7 @@
  *   (c) per-trigger proposals (the HPA's replica calculator) over what (d) prepared
  *   (e) combine: max; all failed → hold (invalid); some failed and best < current → hold
  *   (g) schedule floors: an open cron window raises the count to its desiredReplicas
- *   (h) prediction: max of the reactive proposal and the forecast (steps/prediction.ts)
+ *   (h) prediction: max of the reactive proposal and the forecast (prediction/step.ts)
  *   (i) normalize: behavior path (stabilize → rate limits + min/max) or the legacy path
  *   (j) record: the recommendation (in (i)), and on a change lastScaleTime and the scale event
  *
@@ -44,7 +44,7 @@ import {
   applyPrediction as applyPredictionStep,
   metricWindowOf,
   windowReadyReplicas,
-} from './steps/prediction.js';
+} from './prediction/step.js';
 import { recordRescale } from './steps/record.js';
 import { resolveTolerance } from './steps/tolerance.js';
 import { applyEventFallback } from './steps/event-fallback.js';

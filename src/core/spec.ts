@@ -284,7 +284,7 @@ export const predictionSpecSchema = z
      */
     seasonal: z.boolean().default(false),
     /**
-     * `learned`: once its self-check is confident, the headroom planner (policy/headroom.ts)
+     * `learned`: once its self-check is confident, the headroom planner (prediction/planner.ts)
      * replaces the first trigger's buffered target with the load at `ceiling` plus a headroom
      * learned from the workload. `target`: always keep the trigger's buffered target.
      */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../core/decide.js';
 import { hasOneDay } from '../core/forecast/forecaster.js';
 import { initialState } from '../core/model.js';
-import { isPredictiveState } from '../core/policy/predictive.js';
+import { isPredictiveState } from '../core/prediction/seasonal.js';
 import { scalerSpecSchema } from '../core/spec.js';
 import {
   SourceError,

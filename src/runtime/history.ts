@@ -10,7 +10,7 @@
  *
  * Only an External or Object trigger with an `AverageValue` target is read: its source's value
  * (e.g. `sum(rate(x[1m]))`) is exactly the load the engine feeds the forecaster
- * (`predictionLoad` in core/steps/prediction.ts). For other triggers that load is the value times
+ * (`predictionLoad` in core/prediction/step.ts). For other triggers that load is the value times
  * the replica count at the time, which the metric source does not know.
  *
  * @module
@@ -20,9 +20,9 @@ import {
   initialPredictiveState,
   isPredictiveState,
   predictiveFromHistory,
-} from '../core/policy/predictive.js';
+} from '../core/prediction/seasonal.js';
 import type { ScalerSpec } from '../core/spec.js';
-import { warmPrediction } from '../core/steps/prediction.js';
+import { warmPrediction } from '../core/prediction/step.js';
 import {
   errorText,
   type HistoryRange,

@@ -195,7 +195,7 @@ export interface PolicyControllerOptions {
   readonly initialReplicas: number;
 }
 
-/** Reason codes by which the prediction step set a tick's proposal (steps/prediction.ts). */
+/** Reason codes by which the prediction step set a tick's proposal (prediction/step.ts). */
 const PREDICTION_ACTED: ReadonlySet<string> = new Set(['HeadroomPlan', 'PredictionRaised']);
 
 const predictionActed = (reasons: DecideResult['reasons']): boolean =>

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasOneDay } from '../../src/core/forecast/forecaster.js';
-import { isPredictiveState } from '../../src/core/policy/predictive.js';
+import { isPredictiveState } from '../../src/core/prediction/seasonal.js';
 import { scalerSpecSchema } from '../../src/core/spec.js';
 import { FakeClock } from '../../src/runtime/clock.js';
 import { seedFromHistory } from '../../src/runtime/history.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../core/model.js';
-import { isPredictiveState } from '../../core/policy/predictive.js';
+import { isPredictiveState } from '../../core/prediction/seasonal.js';
 import { scalerSpecSchema } from '../../core/spec.js';
 import type { Source } from '../../sources/source.js';
 import type { Target } from '../../targets/target.js';

@@ -37,7 +37,7 @@ import {
   type ForecasterState,
   type Sample,
 } from '../forecast/forecaster.js';
-import { effectiveBehavior } from './normalize.js';
+import { effectiveBehavior } from '../steps/normalize.js';
 import type {
   Condition,
   MetricReading,
@@ -55,7 +55,7 @@ import {
   restoreHeadroomState,
   type HeadroomInput,
   type HeadroomPlan,
-} from '../policy/headroom.js';
+} from './planner.js';
 import {
   initialPredictiveState,
   isPredictiveState,
@@ -63,7 +63,7 @@ import {
   predictive,
   type PredictiveProposal,
   type PredictiveState,
-} from '../policy/predictive.js';
+} from './seasonal.js';
 
 export interface PredictionInput {
   readonly spec: ScalerSpec;
@@ -381,27 +381,41 @@ const noLoad = (input: PredictionInput): Reason => ({
  * plan, the forecast's count (when prediction acts) and what the other triggers and schedules ask
  * for, whichever is highest.
  */
-function applyPlan(input: PredictionInput, a: Advanced, planned: number): PredictionResult | null {
+function applyPlan(
+  input: PredictionInput,
+  a: Advanced & { readonly plan: HeadroomPlan },
+  planned: number,
+): PredictionResult | null {
   const floor = othersFloor(input);
   if (floor === null) return null;
   const predicted = a.p?.replicas ?? 0;
   const replicas = Math.max(planned, predicted, floor);
+  const parts = [
+    `plan ${planned}`,
+    ...(predicted > 0 ? [`forecast ${predicted}`] : []),
+    ...(floor > 0 ? [`other triggers and schedules ${floor}`] : []),
+  ];
   const reason: Reason = {
     step: STEP,
     code: 'HeadroomPlan',
-    message: `the learned headroom plans ${replicas} replicas (plan ${planned}${predicted > 0 ? `, forecast ${predicted}` : ''}${floor > 0 ? `, other triggers and schedules ${floor}` : ''}) instead of the buffered target's ${input.desired}`,
+    message: `the ${a.plan.candidate ?? 'rise'} plan asks for ${replicas} replicas (${parts.join(', ')}) instead of the buffered target's ${input.desired}`,
     replicas,
   };
-  const reasons = [...reasonsOf(a), reason];
-  const message = `${a.plan?.reason.message ?? ''}`;
   return {
     replicas,
     state: { ...input.state, forecast: a.ps },
-    reasons,
-    condition: condition('Predicting', true, 'HeadroomConfident', message),
-    downWindowSeconds: Math.round(headroomHorizonMs(timingOf(input)) / 1000),
+    reasons: [...reasonsOf(a), reason],
+    condition: condition('Predicting', true, 'HeadroomConfident', a.plan.reason.message),
+    downWindowSeconds: Math.round(a.plan.holdSeconds),
     proposal: replicas,
   };
+}
+
+/** The confident plan applied (`applyPlan`); null when there is none or it cannot act. */
+function planned(input: PredictionInput, a: Advanced): PredictionResult | null {
+  const plan = a.plan;
+  const replicas = plan?.replicas ?? null;
+  return plan === null || replicas === null ? null : applyPlan(input, { ...a, plan }, replicas);
 }
 
 const hold = (input: PredictionInput, state: ScalerState, reasons: Reason[]): PredictionResult => ({
@@ -424,11 +438,8 @@ const explanation = (input: PredictionInput, a: Advanced): Reason =>
  */
 function wouldAsk(input: PredictionInput, a: Advanced): number | null {
   const asOn: Advanced = input.spec.prediction.seasonal ? a : { ...a, p: null };
-  const planned = a.plan?.replicas ?? null;
-  if (input.spec.prediction.headroom === 'learned' && planned !== null) {
-    const applied = applyPlan(input, asOn, planned);
-    if (applied !== null) return applied.replicas;
-  }
+  const applied = input.spec.prediction.headroom === 'learned' ? planned(input, asOn) : null;
+  if (applied !== null) return applied.replicas;
   const predicted = asOn.p?.replicas ?? null;
   return predicted === null ? null : Math.max(input.desired, predicted);
 }
@@ -485,9 +496,8 @@ export function applyPrediction(input: PredictionInput): PredictionResult {
   const { mode, headroom } = input.spec.prediction;
   if (mode === 'off') return hold(input, input.state, []);
   const a = advance(input);
-  const planned = a.plan?.replicas ?? null;
-  if (mode === 'on' && headroom === 'learned' && planned !== null) {
-    const applied = applyPlan(input, a, planned);
+  if (mode === 'on' && headroom === 'learned') {
+    const applied = planned(input, a);
     if (applied !== null) return applied;
   }
   return applySeasonal(input, a);

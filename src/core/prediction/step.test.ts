@@ -9,7 +9,7 @@ import {
   type ScalerState,
 } from '../model.js';
 import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
-import { metricWindowOf, predictionLoad } from './prediction.js';
+import { metricWindowOf, predictionLoad } from './step.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const load = dailySine(1000, 700); // req/s, 300 … 1700

@@ -17,7 +17,7 @@ import {
   predictiveFromHistory,
   type PredictiveInput,
   type PredictiveState,
-} from './predictive.js';
+} from './seasonal.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const TARGET = 50;

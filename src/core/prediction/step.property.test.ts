@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../decide.js';
 import { initialState, type MetricReading, type ScalerState } from '../model.js';
 import { scalerSpecSchema, type ScalerSpec } from '../spec.js';
-import { ceilingFor, warmPrediction } from './prediction.js';
+import { ceilingFor, warmPrediction } from './step.js';
 
 const t0 = Date.UTC(2024, 0, 1);
 const SYNC_MS = 15_000;

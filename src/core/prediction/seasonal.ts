@@ -47,7 +47,7 @@ import {
 } from '../forecast/forecaster.js';
 import { memoQuantile, pinball } from '../forecast/loss.js';
 import { isObject } from '../guards.js';
-import type { HeadroomState } from './headroom.js';
+import type { HeadroomState } from './planner.js';
 import type { Reason } from '../model.js';
 
 /** A prediction waiting for its window to pass. */
