@@ -32,7 +32,7 @@ import {
   type DecisionReport,
   type ElasticScaler,
 } from './reconciler.js';
-import { createKubeRest, type KubeRest } from './rest.js';
+import { createKubeRest, type ApiResponse, type KubeRest } from './rest.js';
 import { WorkQueue } from './workqueue.js';
 
 export interface ControllerOptions {
@@ -62,6 +62,16 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly onDecision?: (report: DecisionReport) => void;
   readonly onForget?: (key: string) => void;
+  /** After each API request outside the watches. */
+  readonly onApiResponse?: (response: ApiResponse) => void;
+  /** After each reconcile that ran: its duration and, when it was a periodic one, how late it began. */
+  readonly onReconcile?: (r: ReconcileReport) => void;
+}
+
+export interface ReconcileReport {
+  readonly durationMs: number;
+  /** ms after its due time a periodic reconcile began; null for one woken by a change. */
+  readonly lateMs: number | null;
 }
 
 export type ControllerEnd = 'closed' | 'lost';
@@ -108,6 +118,7 @@ export class Controller {
     this.#rest = createKubeRest({
       kubeConfig: this.#kubeConfig,
       gate: (signal) => bucket.acquire(signal),
+      onResponse: (r) => options.onApiResponse?.(r),
     });
     this.#identity = options.identity ?? defaultLeaderIdentity();
     const scalersPath =
@@ -283,13 +294,19 @@ export class Controller {
     const now = this.#options.clock.now();
     const due = this.#due.get(key) ?? 0;
     // A timer that fired early (an earlier change re-armed the schedule): not due yet.
-    if (!this.#changed.has(key) && now < due - 250) {
+    const periodic = !this.#changed.has(key);
+    if (periodic && now < due - 250) {
       queue.addAfter(key, due - now);
       return;
     }
     this.#changed.delete(key);
+    const began = performance.now();
     const afterMs = await this.#reconciler.reconcile(object, signal);
     if (signal.aborted) return;
+    this.#options.onReconcile?.({
+      durationMs: performance.now() - began,
+      lateMs: periodic && due > 0 ? now - due : null,
+    });
     this.#due.set(key, this.#options.clock.now() + afterMs);
     queue.addAfter(key, afterMs);
   }
