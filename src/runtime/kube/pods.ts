@@ -24,13 +24,82 @@ interface Cached {
   readonly info: PodInfo;
 }
 
-export class PodCache {
-  readonly #informer: ResilientInformer<KubernetesObject>;
+/**
+ * The pods by namespace and name, each with its labels and decoded PodInfo, fed with watch
+ * events; `select` matches a selector string against them.
+ */
+export class PodIndex {
   readonly #log: Logger;
   /** namespace → pod name → its labels and PodInfo. */
   readonly #byNamespace = new Map<string, Map<string, Cached>>();
   /** Parsed selectors (one per target, so bounded by the scalers). */
   readonly #matchers = new Map<string, LabelMatcher | null>();
+  /** Pods already logged as not decoding (`namespace/name`), so each is logged once. */
+  readonly #undecodable = new Set<string>();
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  /** The pods of `namespace` that `selector` matches; undefined for a selector it cannot read. */
+  select(namespace: string, selector: string): PodInfo[] | undefined {
+    let matcher = this.#matchers.get(selector);
+    if (matcher === undefined) {
+      matcher = parseSelector(selector);
+      this.#matchers.set(selector, matcher);
+    }
+    if (matcher === null) return undefined;
+    const pods: PodInfo[] = [];
+    for (const pod of this.#byNamespace.get(namespace)?.values() ?? []) {
+      if (matcher(pod.labels)) pods.push(pod.info);
+    }
+    return pods;
+  }
+
+  apply(pod: KubernetesObject, change: Change): void {
+    const namespace = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    if (change === 'delete') this.#remove(namespace, name);
+    else this.#store(namespace, name, pod);
+  }
+
+  #remove(namespace: string, name: string): void {
+    this.#undecodable.delete(`${namespace}/${name}`);
+    this.#drop(namespace, name);
+  }
+
+  #drop(namespace: string, name: string): void {
+    const pods = this.#byNamespace.get(namespace);
+    pods?.delete(name);
+    if (pods?.size === 0) this.#byNamespace.delete(namespace);
+  }
+
+  #store(namespace: string, name: string, pod: KubernetesObject): void {
+    let info: PodInfo;
+    try {
+      info = decodePod(pod);
+    } catch (e) {
+      this.#drop(namespace, name);
+      const key = `${namespace}/${name}`;
+      if (this.#undecodable.has(key)) return;
+      this.#undecodable.add(key);
+      this.#log.warn(
+        { pod: key, err: (e as Error).message.slice(0, 300) },
+        'a pod that does not decode is left out of its target',
+      );
+      return;
+    }
+    this.#undecodable.delete(`${namespace}/${name}`);
+    const pods = this.#byNamespace.get(namespace) ?? new Map<string, Cached>();
+    pods.set(name, { labels: pod.metadata?.labels ?? {}, info });
+    this.#byNamespace.set(namespace, pods);
+  }
+}
+
+/** A PodIndex kept by one watch (a ResilientInformer). */
+export class PodCache {
+  readonly #informer: ResilientInformer<KubernetesObject>;
+  readonly #index: PodIndex;
 
   constructor(options: {
     readonly kubeConfig: KubeConfig;
@@ -39,10 +108,11 @@ export class PodCache {
     readonly path: string;
     readonly log: Logger;
   }) {
-    this.#log = options.log;
+    const index = new PodIndex(options.log);
+    this.#index = index;
     this.#informer = new ResilientInformer<KubernetesObject>({
       ...options,
-      onChange: (pod, change) => this.#onPod(pod, change),
+      onChange: (pod, change) => index.apply(pod, change),
     });
   }
 
@@ -60,49 +130,6 @@ export class PodCache {
 
   /** The pods of `namespace` that `selector` matches; undefined when the cache cannot say. */
   select(namespace: string, selector: string): PodInfo[] | undefined {
-    if (!this.#informer.synced) return undefined;
-    let matcher = this.#matchers.get(selector);
-    if (matcher === undefined) {
-      matcher = parseSelector(selector);
-      this.#matchers.set(selector, matcher);
-    }
-    if (matcher === null) return undefined;
-    const pods: PodInfo[] = [];
-    for (const pod of this.#byNamespace.get(namespace)?.values() ?? []) {
-      if (matcher(pod.labels)) pods.push(pod.info);
-    }
-    return pods;
-  }
-
-  #onPod(pod: KubernetesObject, change: Change): void {
-    const namespace = pod.metadata?.namespace ?? '';
-    const name = pod.metadata?.name ?? '';
-    if (change === 'delete') this.#remove(namespace, name);
-    else this.#store(namespace, name, pod);
-  }
-
-  #remove(namespace: string, name: string): void {
-    const pods = this.#byNamespace.get(namespace);
-    pods?.delete(name);
-    if (pods?.size === 0) this.#byNamespace.delete(namespace);
-  }
-
-  #store(namespace: string, name: string, pod: KubernetesObject): void {
-    let info: PodInfo;
-    try {
-      info = decodePod(pod);
-    } catch (e) {
-      const known = this.#byNamespace.get(namespace)?.has(name) === true;
-      this.#remove(namespace, name);
-      if (known) return;
-      this.#log.warn(
-        { pod: `${namespace}/${name}`, err: (e as Error).message.slice(0, 300) },
-        'a pod that does not decode is left out of its target',
-      );
-      return;
-    }
-    const pods = this.#byNamespace.get(namespace) ?? new Map<string, Cached>();
-    pods.set(name, { labels: pod.metadata?.labels ?? {}, info });
-    this.#byNamespace.set(namespace, pods);
+    return this.#informer.synced ? this.#index.select(namespace, selector) : undefined;
   }
 }
