@@ -13,6 +13,7 @@
  */
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KindResolver } from '../../targets/kubernetes-scale.js';
+import { HttpClient } from '../../sources/http-client.js';
 import { kubeApiFromConfig } from '../../sources/kube.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -96,6 +97,8 @@ export class Controller {
   readonly #reconciler: Reconciler;
   readonly #elector: LeaderElector | null;
   readonly #identity: string;
+  /** One connection pool per metric server for every scaler's HTTP triggers. */
+  readonly #http = new HttpClient({ maxSockets: 32 });
   /** Generations last queued, so a status write (same generation) does not wake a scaler. */
   readonly #generations = new Map<string, number>();
   /** Keys whose next reconcile is due because of a change, not the sync period. */
@@ -165,6 +168,7 @@ export class Controller {
         now: () => options.clock.now(),
         env: options.env,
         kube: kubeApiFromConfig({ kubeconfig: options.kubeconfig }),
+        http: this.#http,
       },
       conflict: (scaler, target) => this.#conflict(scaler, target),
       identity: this.#identity,
@@ -246,6 +250,7 @@ export class Controller {
       this.#reconciler.close(),
     ]);
     this.#rest.close();
+    this.#http.close();
     this.#end('closed');
   }
 
