@@ -345,9 +345,7 @@ export class Controller {
    */
   #onHpa(hpa: HpaObject, change: Change): void {
     if (!this.#hpaRetargeted(hpa, change)) return;
-    const namespace = hpa.metadata?.namespace;
-    for (const o of this.#scalers.list()) {
-      if (o.metadata?.namespace !== namespace) continue;
+    for (const o of this.#scalers.list(hpa.metadata?.namespace ?? '')) {
       this.#changed.add(keyOf(o));
       this.#queue?.add(keyOf(o));
     }
@@ -385,17 +383,23 @@ export class Controller {
       target,
       createdAt: createdMs(scaler.metadata?.creationTimestamp),
     };
-    const owner = findOwner(self, [...this.#hpaOwners(), ...this.#scalerOwners()]);
+    // Only this namespace's autoscalers can own the target: reading every scaler of the cluster
+    // here made each reconcile cost O(scalers), a period O(scalers²).
+    const namespace = self.namespace;
+    const owner = findOwner(self, [
+      ...this.#hpaOwners(namespace),
+      ...this.#scalerOwners(namespace),
+    ]);
     return owner === null ? null : conflictMessage(self, owner);
   }
 
-  #hpaOwners(): Owner[] {
-    return this.#hpas.list().flatMap(hpaOwner);
+  #hpaOwners(namespace: string): Owner[] {
+    return this.#hpas.list(namespace).flatMap(hpaOwner);
   }
 
-  /** Other ElasticScalers that act (valid, not dry runs) own their targets. */
-  #scalerOwners(): Owner[] {
-    return this.#scalers.list().flatMap((o) => {
+  /** Other ElasticScalers of `namespace` that act (valid, not dry runs) own their targets. */
+  #scalerOwners(namespace: string): Owner[] {
+    return this.#scalers.list(namespace).flatMap((o) => {
       const t = this.#actingTarget(o);
       if (t === null) return [];
       return [
