@@ -44,14 +44,7 @@ scripts/k8s/cluster.sh start >/dev/null
 . "$TIDE_K8S_DIR/env"
 export TIDE_TEST_PROMETHEUS
 TIDE_TEST_PROMETHEUS=$(scripts/services/prometheus.sh start | tail -n 1)
-"$TIDE_TEST_K8S_BIN/kubectl" --kubeconfig "$TIDE_TEST_KUBECONFIG" apply -f deploy/crd/elasticscaler.yaml >/dev/null
-# kubectl wait fails at once (instead of waiting) while the CRD has no conditions yet: retry.
-for i in $(seq 1 60); do
-  "$TIDE_TEST_K8S_BIN/kubectl" --kubeconfig "$TIDE_TEST_KUBECONFIG" wait --for=condition=Established \
-    crd/elasticscalers.tide.dev --timeout=30s >/dev/null 2>&1 && break
-  [ "$i" = 60 ] && { echo "ERROR: the ElasticScaler CRD was not Established within 60s" >&2; exit 1; }
-  sleep 1
-done
+scripts/k8s/install-crd.sh
 echo "e2e: control plane and Prometheus ready after $((SECONDS - started))s" >&2
 
 npx vitest run --project e2e "$@"

@@ -8,6 +8,7 @@ import {
 } from '../runtime/kube/options.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import { parseListenAddress } from '../runtime/options.js';
+import { ControllerMetrics } from '../server/controller-metrics.js';
 import { ScalerBoard } from '../server/dashboard.js';
 import { TideServer } from '../server/http.js';
 import { TideMetrics } from '../server/metrics.js';
@@ -44,6 +45,7 @@ async function runController(options: ControllerCliOptions): Promise<number> {
   const log = createLogger({ level: options.logLevel, base: { component: 'controller' } });
   const metrics = new TideMetrics();
   const board = new ScalerBoard();
+  const own = new ControllerMetrics(metrics.registry);
   let controller: Controller;
   try {
     controller = new Controller({
@@ -67,6 +69,8 @@ async function runController(options: ControllerCliOptions): Promise<number> {
           now: r.now,
         });
       },
+      onApiResponse: (r) => own.apiRequest(r),
+      onReconcile: (r) => own.reconciled(r),
       onForget: (key) => {
         metrics.forget(key);
         board.forget(key);

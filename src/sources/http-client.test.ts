@@ -87,3 +87,45 @@ describe('getJson', () => {
     });
   });
 });
+
+describe('a shared HttpClient (SourceDeps.http)', () => {
+  const sockets = new Set<string>();
+  const server = http.createServer((req, res) => {
+    sockets.add(`${req.socket.remotePort}`);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
+  });
+  let base = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("serves many sources over one pool, and a source's close leaves it open for the others", async () => {
+    const { createPrometheusSource, prometheusSchema } = await import('./prometheus.js');
+    const shared = new HttpClient({ maxSockets: 2 });
+    const deps = { now: () => 0, env: {}, http: shared };
+    const sources = Array.from({ length: 20 }, (_, i) =>
+      createPrometheusSource(
+        prometheusSchema.parse({ serverAddress: base, query: `up{i="${i}"}` }),
+        deps,
+      ),
+    );
+    const signal = new AbortController().signal;
+    const reads = await Promise.allSettled(sources.map((s) => s.read(signal)));
+    // An empty result is NoData: the request went through and was answered.
+    expect(
+      reads.map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'ok')),
+    ).toEqual(Array.from({ length: 20 }, () => 'NoData'));
+    // Twenty sources, at most two connections.
+    expect(sockets.size).toBeLessThanOrEqual(2);
+    await sources[0]?.close();
+    const again = await sources[1]?.read(signal).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'NoData' });
+    shared.close();
+  });
+});

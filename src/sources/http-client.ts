@@ -1,7 +1,10 @@
 /**
  * A small JSON-over-HTTP client for the HTTP-based sources (prometheus, http, rabbitmq's
- * management API, the Kubernetes APIs): one keep-alive agent per source, so connections are
- * reused across reads and closed by `close()`.
+ * management API, the Kubernetes APIs): one keep-alive agent per client, so connections are
+ * reused across reads and closed by `close()`. A source owns its client, unless its deps carry a
+ * shared one (`SourceDeps.http`): the controller's thousand scalers then reuse one pool of
+ * connections per server instead of holding one each (Prometheus accepts 512 connections by
+ * default; a thousand idle ones made the rest wait).
  *
  * @module
  */
@@ -25,8 +28,15 @@ export interface HttpRequest {
 const maxBodyBytes = 16 * 1024 * 1024;
 
 export class HttpClient {
-  readonly #http = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  readonly #https = new https.Agent({ keepAlive: true, maxSockets: 4 });
+  readonly #http: http.Agent;
+  readonly #https: https.Agent;
+
+  /** `maxSockets`: connections per server at once (default 4, one source's reads). */
+  constructor(options: { readonly maxSockets?: number } = {}) {
+    const maxSockets = options.maxSockets ?? 4;
+    this.#http = new http.Agent({ keepAlive: true, maxSockets });
+    this.#https = new https.Agent({ keepAlive: true, maxSockets });
+  }
 
   /** Sends a GET; resolves with any status, rejects on network failure or abort. */
   get(req: HttpRequest): Promise<HttpResponse> {

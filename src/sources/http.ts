@@ -104,7 +104,9 @@ export function decodeHttpValue(body: unknown, valuePath: string): number {
 }
 
 export function createHttpSource(config: HttpConfig, deps: SourceDeps): Source {
-  const client = new HttpClient();
+  // A shared client (the controller's) is closed by its owner, never by one of its sources.
+  const client = deps.http ?? new HttpClient();
+  const owned = client !== deps.http;
   const url = new URL(config.url);
   const doing = `reading ${JSON.stringify(config.valuePath)} from ${url.origin}${url.pathname}`;
   return {
@@ -126,7 +128,7 @@ export function createHttpSource(config: HttpConfig, deps: SourceDeps): Source {
         }
       }),
     close: () => {
-      client.close();
+      if (owned) client.close();
       return Promise.resolve();
     },
   };

@@ -158,6 +158,13 @@ function toPodInfo(item: RawPod): PodInfo {
   };
 }
 
+const podSchema = podListSchema.shape.items.element;
+
+/** Decodes one Pod, as a list or a watch delivers it; throws on a malformed one. */
+export function decodePod(raw: unknown): PodInfo {
+  return toPodInfo(podSchema.parse(raw));
+}
+
 /** Decodes a PodList into the engine's PodInfo (requests in milli-units). */
 export function decodePods(body: unknown): PodInfo[] {
   return podListSchema.parse(body).items.map(toPodInfo);

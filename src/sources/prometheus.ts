@@ -172,7 +172,9 @@ export function decodePrometheus(
 }
 
 export function createPrometheusSource(config: PrometheusConfig, deps: SourceDeps): Source {
-  const client = new HttpClient();
+  // A shared client (the controller's) is closed by its owner, never by one of its sources.
+  const client = deps.http ?? new HttpClient();
+  const owned = client !== deps.http;
   const doing = `reading prometheus query ${JSON.stringify(config.query)} at ${config.serverAddress}`;
   let headers: Record<string, string> | undefined;
   let secrets: string[] = [];
@@ -221,7 +223,7 @@ export function createPrometheusSource(config: PrometheusConfig, deps: SourceDep
       return decodePrometheusRange(body, config);
     },
     close: () => {
-      client.close();
+      if (owned) client.close();
       return Promise.resolve();
     },
   };

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { PodInfo, PodSample } from '../core/model.js';
+import type { HttpClient } from './http-client.js';
 
 /** What a successful read returns; the runtime turns it into the engine's `MetricReading`. */
 export interface Reading {
@@ -61,6 +62,11 @@ export interface SourceDeps {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a credential file; defaults to `fs.readFile(path, 'utf8')`. */
   readonly readFile?: (path: string) => Promise<string>;
+  /**
+   * An HTTP client shared by the process's sources (one connection pool per server); its owner
+   * closes it. Without it each HTTP source opens and closes its own.
+   */
+  readonly http?: HttpClient;
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KindResolver } from '../../targets/kubernetes-scale.js';
+import { HttpClient } from '../../sources/http-client.js';
 import { kubeApiFromConfig } from '../../sources/kube.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -20,6 +21,7 @@ import { conflictMessage, findOwner, type Owner } from './conflicts.js';
 import { EventRecorder } from './events.js';
 import { ResilientInformer, type Change } from './informer.js';
 import { LeaderElector, defaultLeaderIdentity } from './lease.js';
+import { PodCache } from './pods.js';
 import { restLeaseClient } from './lease-client.js';
 import { createTokenBucket } from './rate-limiter.js';
 import {
@@ -32,7 +34,7 @@ import {
   type DecisionReport,
   type ElasticScaler,
 } from './reconciler.js';
-import { createKubeRest, type KubeRest } from './rest.js';
+import { createKubeRest, type ApiResponse, type KubeRest } from './rest.js';
 import { WorkQueue } from './workqueue.js';
 
 export interface ControllerOptions {
@@ -54,7 +56,7 @@ export interface ControllerOptions {
   readonly readTimeoutMs: number;
   readonly stateWriteSeconds: number;
   readonly readHistory: boolean;
-  /** The controller's own API calls: a token bucket (kube-controller-manager: 20 qps, burst 30). */
+  /** The controller's own API calls: a token bucket (default 100 qps, burst 200: one /scale read per scaler per period at 1,000 scalers and 15 s, with room for writes). */
   readonly apiQps: number;
   readonly apiBurst: number;
   readonly clock: Clock;
@@ -62,6 +64,16 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly onDecision?: (report: DecisionReport) => void;
   readonly onForget?: (key: string) => void;
+  /** After each API request outside the watches. */
+  readonly onApiResponse?: (response: ApiResponse) => void;
+  /** After each reconcile that ran: its duration and, when it was a periodic one, how late it began. */
+  readonly onReconcile?: (r: ReconcileReport) => void;
+}
+
+export interface ReconcileReport {
+  readonly durationMs: number;
+  /** ms after its due time a periodic reconcile began; null for one woken by a change. */
+  readonly lateMs: number | null;
 }
 
 export type ControllerEnd = 'closed' | 'lost';
@@ -81,9 +93,12 @@ export class Controller {
   readonly #kubeConfig: KubeConfig;
   readonly #scalers: ResilientInformer<ElasticScaler>;
   readonly #hpas: ResilientInformer<HpaObject>;
+  readonly #pods: PodCache;
   readonly #reconciler: Reconciler;
   readonly #elector: LeaderElector | null;
   readonly #identity: string;
+  /** One connection pool per metric server for every scaler's HTTP triggers. */
+  readonly #http = new HttpClient({ maxSockets: 32 });
   /** Generations last queued, so a status write (same generation) does not wake a scaler. */
   readonly #generations = new Map<string, number>();
   /** Keys whose next reconcile is due because of a change, not the sync period. */
@@ -108,16 +123,15 @@ export class Controller {
     this.#rest = createKubeRest({
       kubeConfig: this.#kubeConfig,
       gate: (signal) => bucket.acquire(signal),
+      onResponse: (r) => options.onApiResponse?.(r),
     });
     this.#identity = options.identity ?? defaultLeaderIdentity();
-    const scalersPath =
-      options.namespace === undefined
-        ? `/apis/${GROUP}/${VERSION}/${PLURAL}`
-        : `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(options.namespace)}/${PLURAL}`;
-    const hpasPath =
-      options.namespace === undefined
-        ? '/apis/autoscaling/v2/horizontalpodautoscalers'
-        : `/apis/autoscaling/v2/namespaces/${encodeURIComponent(options.namespace)}/horizontalpodautoscalers`;
+    const scalersPath = collectionPath(`/apis/${GROUP}/${VERSION}`, PLURAL, options.namespace);
+    const hpasPath = collectionPath(
+      '/apis/autoscaling/v2',
+      'horizontalpodautoscalers',
+      options.namespace,
+    );
     this.#scalers = new ResilientInformer<ElasticScaler>({
       kubeConfig: this.#kubeConfig,
       rest: this.#rest,
@@ -132,7 +146,14 @@ export class Controller {
       log: this.#log,
       onChange: (o, change) => this.#onHpa(o, change),
     });
+    this.#pods = new PodCache({
+      kubeConfig: this.#kubeConfig,
+      rest: this.#rest,
+      path: collectionPath('/api/v1', 'pods', options.namespace),
+      log: this.#log,
+    });
     this.#reconciler = new Reconciler({
+      pods: (namespace, selector) => this.#pods.select(namespace, selector),
       rest: this.#rest,
       kinds: new KindResolver(this.#rest, { now: () => options.clock.now() }),
       events: new EventRecorder({
@@ -147,6 +168,7 @@ export class Controller {
         now: () => options.clock.now(),
         env: options.env,
         kube: kubeApiFromConfig({ kubeconfig: options.kubeconfig }),
+        http: this.#http,
       },
       conflict: (scaler, target) => this.#conflict(scaler, target),
       identity: this.#identity,
@@ -195,11 +217,12 @@ export class Controller {
   notReady(): string | null {
     if (!this.#scalers.synced) return 'ElasticScalers not listed yet';
     if (!this.#hpas.synced) return 'HorizontalPodAutoscalers not listed yet';
+    if (!this.#pods.synced) return 'Pods not listed yet';
     return null;
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.#scalers.start(), this.#hpas.start()]);
+    await Promise.all([this.#scalers.start(), this.#hpas.start(), this.#pods.start()]);
     if (this.#elector === null) {
       const stop = new AbortController();
       this.#stopLocal = stop;
@@ -220,8 +243,14 @@ export class Controller {
       this.#stopLocal?.abort();
       await this.#running;
     }
-    await Promise.all([this.#scalers.close(), this.#hpas.close(), this.#reconciler.close()]);
+    await Promise.all([
+      this.#scalers.close(),
+      this.#hpas.close(),
+      this.#pods.close(),
+      this.#reconciler.close(),
+    ]);
     this.#rest.close();
+    this.#http.close();
     this.#end('closed');
   }
 
@@ -283,13 +312,19 @@ export class Controller {
     const now = this.#options.clock.now();
     const due = this.#due.get(key) ?? 0;
     // A timer that fired early (an earlier change re-armed the schedule): not due yet.
-    if (!this.#changed.has(key) && now < due - 250) {
+    const periodic = !this.#changed.has(key);
+    if (periodic && now < due - 250) {
       queue.addAfter(key, due - now);
       return;
     }
     this.#changed.delete(key);
+    const began = performance.now();
     const afterMs = await this.#reconciler.reconcile(object, signal);
     if (signal.aborted) return;
+    this.#options.onReconcile?.({
+      durationMs: performance.now() - began,
+      lateMs: periodic && due > 0 ? now - due : null,
+    });
     this.#due.set(key, this.#options.clock.now() + afterMs);
     queue.addAfter(key, afterMs);
   }
@@ -310,9 +345,7 @@ export class Controller {
    */
   #onHpa(hpa: HpaObject, change: Change): void {
     if (!this.#hpaRetargeted(hpa, change)) return;
-    const namespace = hpa.metadata?.namespace;
-    for (const o of this.#scalers.list()) {
-      if (o.metadata?.namespace !== namespace) continue;
+    for (const o of this.#scalers.list(hpa.metadata?.namespace ?? '')) {
       this.#changed.add(keyOf(o));
       this.#queue?.add(keyOf(o));
     }
@@ -350,17 +383,23 @@ export class Controller {
       target,
       createdAt: createdMs(scaler.metadata?.creationTimestamp),
     };
-    const owner = findOwner(self, [...this.#hpaOwners(), ...this.#scalerOwners()]);
+    // Only this namespace's autoscalers can own the target: reading every scaler of the cluster
+    // here made each reconcile cost O(scalers), a period O(scalers²).
+    const namespace = self.namespace;
+    const owner = findOwner(self, [
+      ...this.#hpaOwners(namespace),
+      ...this.#scalerOwners(namespace),
+    ]);
     return owner === null ? null : conflictMessage(self, owner);
   }
 
-  #hpaOwners(): Owner[] {
-    return this.#hpas.list().flatMap(hpaOwner);
+  #hpaOwners(namespace: string): Owner[] {
+    return this.#hpas.list(namespace).flatMap(hpaOwner);
   }
 
-  /** Other ElasticScalers that act (valid, not dry runs) own their targets. */
-  #scalerOwners(): Owner[] {
-    return this.#scalers.list().flatMap((o) => {
+  /** Other ElasticScalers of `namespace` that act (valid, not dry runs) own their targets. */
+  #scalerOwners(namespace: string): Owner[] {
+    return this.#scalers.list(namespace).flatMap((o) => {
       const t = this.#actingTarget(o);
       if (t === null) return [];
       return [
@@ -393,6 +432,12 @@ function hpaOwner(h: HpaObject): Owner[] {
 }
 
 type Ref = { apiVersion: string; kind: string; name: string };
+
+/** A collection's path, in all namespaces or in one: `/api/v1/pods`, `/api/v1/namespaces/web/pods`. */
+const collectionPath = (base: string, plural: string, namespace: string | undefined): string =>
+  namespace === undefined
+    ? `${base}/${plural}`
+    : `${base}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
 
 function actingTargetOf(o: ElasticScaler): Ref | null {
   const parsed = parseScalerSpec(o.spec);

@@ -104,8 +104,9 @@ export class ResilientInformer<T extends KubernetesObject> {
     await this.#startInformer();
   }
 
-  list(): readonly T[] {
-    return this.#informer.list();
+  /** The cached objects, of one namespace when given (the cache indexes them by namespace). */
+  list(namespace?: string): readonly T[] {
+    return this.#informer.list(namespace);
   }
 
   get(name: string, namespace?: string): T | undefined {

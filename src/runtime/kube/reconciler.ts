@@ -101,6 +101,11 @@ export interface ReconcilerDeps {
   readonly identity: string;
   /** After each decision (metrics, dashboard). */
   readonly onDecision?: (report: DecisionReport) => void;
+  /**
+   * A target's pods from a watch-fed cache; undefined when it cannot answer (then they are
+   * listed from the API server).
+   */
+  readonly pods?: (namespace: string, selector: string) => PodInfo[] | undefined;
 }
 
 export interface DecisionReport {
@@ -256,6 +261,8 @@ export class Reconciler {
       return period;
     }
     const target = await this.#readTarget(ref, signal);
+    // Stopping (the Lease released or lost): an aborted read is not the target's failure.
+    if (signal.aborted) return period;
     if ('reason' in target) {
       await this.#blocked(object, entry, target);
       return period;
@@ -372,6 +379,8 @@ export class Reconciler {
       readTimeoutMs: this.#deps.readTimeoutMs,
       signal,
     });
+    // Stopping mid-tick: reads cut short decide nothing; the next leader ticks afresh.
+    if (signal.aborted) return;
     const { decision, now } = result;
     const applied = await this.#apply(object, { ...t, decision, current }, signal);
     entry.state = applied.ok ? decision.state : withoutRescale(before, decision.state);
@@ -397,8 +406,9 @@ export class Reconciler {
 
   /**
    * The target's pods (readiness, start times) by the scale's selector, for the policies that
-   * count ready pods (the KPA, prediction). A `resource` trigger lists them itself; undefined
-   * then, or when they cannot be listed (logged; the engine decides from what it has).
+   * count ready pods (the KPA, prediction): from the controller's pod cache, else listed. A
+   * `resource` trigger lists them itself; undefined then, or when they cannot be listed (logged;
+   * the engine decides from what it has).
    */
   async #pods(
     object: ElasticScaler,
@@ -407,6 +417,8 @@ export class Reconciler {
     signal: AbortSignal,
   ): Promise<PodInfo[] | undefined> {
     if (selector === null || spec.triggers.some((t) => podTypes.has(t.type))) return undefined;
+    const cached = this.#deps.pods?.(object.metadata?.namespace ?? 'default', selector);
+    if (cached !== undefined) return cached;
     const namespace = encodeURIComponent(object.metadata?.namespace ?? 'default');
     const path = `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`;
     try {
@@ -557,12 +569,25 @@ export class Reconciler {
     before: readonly StatusCondition[],
     after: readonly StatusCondition[],
   ): Promise<void> {
-    for (const c of after) {
+    const changed = after.filter((c) => {
       const was = before.find((b) => b.type === c.type);
-      if (was !== undefined && was.status === c.status && was.reason === c.reason) continue;
-      if (was === undefined && c.status === 'Unknown') continue;
-      await this.#deps.events.emit(involved(object), conditionEvent(object, was, c));
-    }
+      // A condition's first setting is news only when it warns (a new, healthy scaler would
+      // otherwise send seven Events at once); after that, every change of status or reason is.
+      if (was === undefined) return warns(c);
+      return was.status !== c.status || was.reason !== c.reason;
+    });
+    await Promise.all(
+      changed.map((c) =>
+        this.#deps.events.emit(
+          involved(object),
+          conditionEvent(
+            object,
+            before.find((b) => b.type === c.type),
+            c,
+          ),
+        ),
+      ),
+    );
   }
 
   /** KEDA's KEDAScalerFailed for a scaler imported from KEDA, once per new set of failing reads. */

@@ -57,6 +57,31 @@ export interface KubeRestOptions {
   readonly timeoutMs?: number;
   /** Awaited before every request (a token bucket limiting the controller's own API calls). */
   readonly gate?: (signal: AbortSignal | undefined) => Promise<void>;
+  /** After every request that was sent: its verb, resource (`apiResource`) and HTTP status (0: no answer). */
+  readonly onResponse?: (r: ApiResponse) => void;
+}
+
+export interface ApiResponse {
+  readonly verb: KubeMethod;
+  readonly resource: string;
+  readonly status: number;
+}
+
+/**
+ * The resource a request path names, as `apiserver_request_total` labels it, with the
+ * subresource: `/apis/apps/v1/namespaces/web/deployments/checkout/scale` → `deployments/scale`,
+ * `/api/v1/namespaces/web/pods?labelSelector=app%3Dweb` → `pods`, `/apis/apps/v1` → `discovery`.
+ * Names and namespaces never appear (bounded label values).
+ */
+export function apiResource(path: string): string {
+  const parts = (path.split('?')[0] ?? '').split('/').filter((p) => p !== '');
+  // /api/v1/... or /apis/group/version/...
+  const skip = { api: 2, apis: 3 }[parts[0] ?? ''];
+  const rest = skip === undefined ? [] : parts.slice(skip);
+  const scoped = rest[0] === 'namespaces' && rest.length > 2 ? rest.slice(2) : rest;
+  const [resource, , sub] = scoped;
+  if (resource === undefined) return 'discovery';
+  return sub === undefined ? resource : `${resource}/${sub}`;
 }
 
 const CREDENTIALS_TTL_MS = 60_000;
@@ -95,10 +120,29 @@ export function createKubeRest(options: KubeRestOptions): KubeRest {
           'Credentials',
         );
       });
-      const text = await send({ server, path, method, tls, agent, timeoutMs, options: o, doing });
+      const sent = send({ server, path, method, tls, agent, timeoutMs, options: o, doing });
+      const { text } = await (options.onResponse === undefined
+        ? sent
+        : reported(sent, options.onResponse, { verb: method, resource: apiResource(path) }));
       return (text === '' ? undefined : JSON.parse(text)) as T;
     },
   };
+}
+
+/** Reports the outcome of a sent request (its status, 0 when no answer came), then passes it on. */
+async function reported(
+  sent: Promise<Answer>,
+  onResponse: (r: ApiResponse) => void,
+  r: { readonly verb: KubeMethod; readonly resource: string },
+): Promise<Answer> {
+  try {
+    const answer = await sent;
+    onResponse({ ...r, status: answer.status });
+    return answer;
+  } catch (e) {
+    onResponse({ ...r, status: isKubeApiError(e) ? e.status : 0 });
+    throw e;
+  }
 }
 
 interface Send {
@@ -119,7 +163,12 @@ function contentTypeOf(method: KubeMethod, options: KubeRequestOptions): string 
   );
 }
 
-function send(s: Send): Promise<string> {
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+}
+
+function send(s: Send): Promise<Answer> {
   const url = new URL(s.path, s.server + '/');
   const body = s.options.body === undefined ? undefined : JSON.stringify(s.options.body);
   const headers: Record<string, string> = {
@@ -131,7 +180,7 @@ function send(s: Send): Promise<string> {
     headers['content-length'] = String(Buffer.byteLength(body));
   }
   const lib = url.protocol === 'https:' ? https : http;
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Answer>((resolve, reject) => {
     const req = lib.request(
       url,
       {
@@ -152,7 +201,7 @@ function send(s: Send): Promise<string> {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(text);
+          if (status >= 200 && status < 300) resolve({ status, text });
           else reject(statusError(s.doing, status, text));
         });
       },

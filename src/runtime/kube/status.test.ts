@@ -7,9 +7,18 @@ import {
   restoreState,
   shouldWrite,
   type ScalerStatus,
+  type StatusCondition,
 } from './status.js';
 
 const t0 = Date.UTC(2024, 0, 1);
+const cond = (type: string, status: 'True' | 'False', at: number): StatusCondition => ({
+  type,
+  status,
+  reason: status === 'True' ? 'ScalerReady' : 'CannotDecide',
+  message: 'the scaler reads its triggers and decides',
+  lastTransitionTime: new Date(at).toISOString(),
+  observedGeneration: 1,
+});
 const recs = (...replicas: number[]): Recommendation[] =>
   replicas.map((r, i) => ({ replicas: r, timestamp: t0 + i * 15_000 }));
 
@@ -104,11 +113,16 @@ describe('mergeConditions', () => {
 });
 
 describe('shouldWrite', () => {
-  const status = (desired: number, failures = 0, recommendationAt = t0): ScalerStatus => ({
+  const status = (
+    desired: number,
+    failures = 0,
+    recommendationAt = t0,
+    reading = 'load 10.2 / 10 per replica',
+  ): ScalerStatus => ({
     observedGeneration: 1,
     desiredReplicas: desired,
-    reasons: [],
-    conditions: [],
+    reasons: [{ code: 'ProposalWithinTolerance', message: reading }],
+    conditions: [cond('Ready', 'True', t0)],
     engineState: persistState({
       ...initialState(),
       recommendations: [{ replicas: desired, timestamp: recommendationAt }],
@@ -163,6 +177,38 @@ describe('shouldWrite', () => {
       next: status(3, 0, t0 + 60_000),
       last: t0,
       elapsed: 60_000,
+      write: true,
+    },
+    {
+      name: 'only a reading in a message, soon after a write',
+      previous: status(3),
+      next: status(3, 0, t0, 'load 10.4 / 10 per replica'),
+      last: t0,
+      elapsed: 15_000,
+      write: false,
+    },
+    {
+      name: 'only a reading in a message, a minute after a write',
+      previous: status(3),
+      next: status(3, 0, t0, 'load 10.4 / 10 per replica'),
+      last: t0,
+      elapsed: 60_000,
+      write: true,
+    },
+    {
+      name: 'a condition that changes status',
+      previous: status(3),
+      next: { ...status(3), conditions: [cond('Ready', 'False', t0 + 15_000)] },
+      last: t0,
+      elapsed: 15_000,
+      write: true,
+    },
+    {
+      name: 'a new reason code',
+      previous: status(3),
+      next: { ...status(3), reasons: [{ code: 'ScaleDownStabilized', message: 'x' }] },
+      last: t0,
+      elapsed: 15_000,
       write: true,
     },
   ])('$name → $write', ({ previous, next, last, elapsed, write }) => {

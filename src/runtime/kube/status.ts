@@ -11,9 +11,11 @@
  *   history (compacted to the entries that can still decide a stabilized max or min), scale
  *   events, trigger failure counters, KEDA's activity time, the KPA's windows. The forecaster is
  *   left out: it is rebuilt from the metric's history on start. Its size is bounded.
- * - Status is written when what a person reads changes (counts, conditions, reasons), and the
- *   engine state at most every `stateWriteSeconds` otherwise (or at once when scale events or
- *   failure counters change), so a steady scaler does not write on every tick. A leader that
+ * - Status is written at once when a count, a condition's status or reason, or the decision's
+ *   reason codes change; the engine state and the messages (which carry the readings, so they
+ *   move on almost every tick) at most every `stateWriteSeconds` otherwise (the engine state at
+ *   once when scale events or failure counters change), so a steady scaler does not write on
+ *   every tick. A leader that
  *   stops of its own accord writes what was held back before it releases the Lease
  *   (`Reconciler.flush`), so a graceful restart keeps its windows exactly; after a crash they may
  *   be up to `stateWriteSeconds` older.
@@ -263,10 +265,28 @@ export function reasonsOf(decision: Decision): ScalerStatus['reasons'] {
     .map((r) => ({ code: r.code, message: r.message.slice(0, MAX_MESSAGE) }));
 }
 
-/** What a person reads: every field but the engine state. */
+/**
+ * What a change of is written at once: every field but the engine state and the messages (of
+ * reasons and conditions), which carry the readings (`load 10.3 / 10 per replica`) and so move
+ * on almost every tick; a new count, reason code, or condition status or reason is written at once.
+ */
 function visible(s: ScalerStatus | undefined): string {
-  return s === undefined ? '' : JSON.stringify({ ...s, engineState: undefined });
+  if (s === undefined) return '';
+  return JSON.stringify({
+    ...s,
+    engineState: undefined,
+    reasons: s.reasons.map((r) => r.code),
+    conditions: s.conditions.map((c) => ({ ...c, message: undefined })),
+  });
 }
+
+/** What is written at most every `stateWriteSeconds`: the engine state and the messages. */
+const details = (s: ScalerStatus): string =>
+  JSON.stringify([
+    s.engineState,
+    s.reasons.map((r) => r.message),
+    s.conditions.map((c) => c.message),
+  ]);
 
 /**
  * Scale events and failure counters: a restart must not lose them, so they are written at once.
@@ -291,6 +311,6 @@ export function shouldWrite(input: {
   if (previous === undefined || input.lastWriteMs === null) return true;
   if (visible(previous) !== visible(next)) return true;
   if (critical(previous.engineState) !== critical(next.engineState)) return true;
-  const stateChanged = JSON.stringify(previous.engineState) !== JSON.stringify(next.engineState);
-  return stateChanged && input.now - input.lastWriteMs >= input.stateWriteSeconds * 1000;
+  const changed = details(previous) !== details(next);
+  return changed && input.now - input.lastWriteMs >= input.stateWriteSeconds * 1000;
 }
