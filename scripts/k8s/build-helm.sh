@@ -21,23 +21,7 @@ cache="${TIDE_CACHE_DIR:-$HOME/.cache/tide}"
 bin="$cache/helm/$key/bin"
 stamp="$bin/.stamp"
 
-built() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; }
-if built; then
-  echo "$bin"
-  exit 0
-fi
-# One build per key at a time: scripts/test-all.sh starts this build in the background early, and
-# a second caller waits here for it, then finds the stamp (or builds, if the first one failed).
-mkdir -p "$bin"
-exec 9>"$bin/.lock"
-if ! flock -n 9; then
-  echo "[helm-build] waiting for another build of $key to finish" >&2
-  flock 9
-fi
-if built; then
-  echo "$bin"
-  exit 0
-fi
+. "$(dirname "$0")"/cache-lock.sh helm-build
 
 log() { echo "[helm-build] $*" >&2; }
 mkdir -p "$bin"

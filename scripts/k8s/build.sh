@@ -25,23 +25,7 @@ cache="${TIDE_CACHE_DIR:-$HOME/.cache/tide}"
 bin="$cache/k8s/$key/bin"
 stamp="$bin/.stamp"
 
-built() { [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; }
-if built; then
-  echo "$bin"
-  exit 0
-fi
-# One build per key at a time: scripts/test-all.sh starts this build in the background early, and
-# a second caller waits here for it, then finds the stamp (or builds, if the first one failed).
-mkdir -p "$bin"
-exec 9>"$bin/.lock"
-if ! flock -n 9; then
-  echo "[k8s-build] waiting for another build of $key to finish" >&2
-  flock 9
-fi
-if built; then
-  echo "$bin"
-  exit 0
-fi
+. "$here"/cache-lock.sh k8s-build
 
 log() { echo "[k8s-build] $*" >&2; }
 mkdir -p "$bin"
