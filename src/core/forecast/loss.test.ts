@@ -6,6 +6,7 @@ import {
   quantile,
   quantileOfSorted,
   sortedReplace,
+  sortedReplaceInPlace,
 } from './loss.js';
 import { seededRandom as prng } from './fixtures.js';
 
@@ -65,6 +66,9 @@ describe('sortedReplace', () => {
     const before = [...sorted];
     expect(sortedReplace(sorted, added, removed)).toEqual(expected);
     expect(sorted).toEqual(before);
+    const own = [...sorted];
+    sortedReplaceInPlace(own, added, removed);
+    expect(own).toEqual(expected);
   });
 
   it('keeps a rolling window equal to sorting it afresh', () => {

@@ -176,10 +176,25 @@ export function sortedReplace(
   removed?: number,
 ): number[] {
   const out = sorted.slice();
-  if (removed !== undefined) {
-    const at = lowerBound(out, removed);
-    if (at < out.length && out[at] === removed) out.splice(at, 1);
-  }
-  out.splice(lowerBound(out, added), 0, added);
+  sortedReplaceInPlace(out, added, removed);
   return out;
+}
+
+/**
+ * `sortedReplace` written into `sorted` itself (an array the caller owns): the same entries in
+ * the same places, without the copy and the arrays `splice` allocates. Each step searches the
+ * array as it then is, as `splice` would leave it, so even a NaN lands where it would there.
+ */
+export function sortedReplaceInPlace(sorted: number[], added: number, removed?: number): void {
+  if (removed !== undefined) {
+    const at = lowerBound(sorted, removed);
+    if (at < sorted.length && sorted[at] === removed) {
+      for (let i = at; i < sorted.length - 1; i++) sorted[i] = sorted[i + 1]!;
+      sorted.pop();
+    }
+  }
+  const at = lowerBound(sorted, added);
+  sorted.push(added);
+  for (let i = sorted.length - 1; i > at; i--) sorted[i] = sorted[i - 1]!;
+  sorted[at] = added;
 }

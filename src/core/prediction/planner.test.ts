@@ -19,6 +19,15 @@ import {
 
 const RISE = CANDIDATES.indexOf('rise');
 
+/** Freezes a plain-JSON value and everything in it: a write into it then throws. */
+function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}
+
 const t0 = Date.UTC(2024, 0, 1);
 const SYNC_MS = 15_000;
 const HOUR_TICKS = 3600 / 15;
@@ -411,6 +420,21 @@ describe('state as JSON', () => {
     expect(restored).toEqual(state);
     expect(isHeadroomState(restored)).toBe(true);
     expect(isHeadroomState(initialHeadroomState())).toBe(true);
+  });
+
+  it('is never written by the next reading: each tick from a frozen state equals the tick from its JSON copy', () => {
+    const noisy = seededRandom(5);
+    let s = initialHeadroomState();
+    for (let i = 0; i < 3 * HOUR_TICKS; i++) {
+      const input = { ...base, now: t0 + i * SYNC_MS, load: slowSine(i) + 30 * gaussian(noisy) };
+      const copy = JSON.parse(JSON.stringify(s)) as HeadroomState;
+      const next = observeHeadroom(deepFreeze(s), input);
+      expect(JSON.stringify(observeHeadroom(copy, input))).toBe(JSON.stringify(next));
+      s = next;
+    }
+    // Two hours of residuals at a 15 s sync: the window is full and drops its oldest.
+    expect(s.residuals[RISE]).toHaveLength(2 * HOUR_TICKS);
+    expect(s.sortedResiduals[RISE]).toEqual([...s.residuals[RISE]!].sort((a, b) => a - b));
   });
 
   it('restores itself as it is, and an older version (its record kept for other plans) or junk afresh', () => {

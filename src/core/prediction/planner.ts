@@ -42,7 +42,7 @@
  *
  * @module
  */
-import { quantileOfSorted, sortedReplace } from '../forecast/loss.js';
+import { quantileOfSorted, sortedReplaceInPlace } from '../forecast/loss.js';
 import { isObject } from '../guards.js';
 import type { Reason } from '../model.js';
 
@@ -342,70 +342,115 @@ export function noiseOf(
   return (n / 2) * MEAN_ABS_TO_SIGMA * (s.scatter / s.scatterWeight);
 }
 
-/** Adds a residual, dropping the oldest beyond `max`, in both orders. */
+/**
+ * The scoring part of the state while one `observeHeadroom` call writes it. The residual arrays
+ * are the given state's until the first plan is scored, then this call's own copies, written in
+ * place: the given state is never written (`decide` stays pure, and its caller may keep it), and
+ * a tick copies each array once instead of once per change.
+ */
+interface Tally {
+  residuals: readonly (readonly number[])[];
+  sortedResiduals: readonly (readonly number[])[];
+  /** This call's own copies of the two, once a plan is scored. */
+  own: { readonly xs: number[][]; readonly sorted: number[][] } | null;
+  alphas: readonly number[];
+  shortPlan: readonly number[];
+  costPlan: readonly number[];
+  shortReactive: number;
+  costReactive: number;
+  weight: number;
+  resolved: number;
+}
+
+const tallyOf = (s: HeadroomState): Tally => ({
+  residuals: s.residuals,
+  sortedResiduals: s.sortedResiduals,
+  own: null,
+  alphas: s.alphas,
+  shortPlan: s.shortPlan,
+  costPlan: s.costPlan,
+  shortReactive: s.shortReactive,
+  costReactive: s.costReactive,
+  weight: s.weight,
+  resolved: s.resolved,
+});
+
+function ownResiduals(t: Tally): { readonly xs: number[][]; readonly sorted: number[][] } {
+  if (t.own !== null) return t.own;
+  const own = {
+    xs: CANDIDATES.map((_, c) => (t.residuals[c] ?? []).slice()),
+    sorted: CANDIDATES.map((_, c) => (t.sortedResiduals[c] ?? []).slice()),
+  };
+  t.own = own;
+  t.residuals = own.xs;
+  t.sortedResiduals = own.sorted;
+  return own;
+}
+
+/**
+ * Adds a residual to arrays this call owns, dropping the oldest beyond `max`, in both orders;
+ * returns the sorted array (a new one when the window shrank).
+ */
 function remember(
-  xs: readonly number[],
-  sorted: readonly number[],
+  xs: number[],
+  sorted: number[],
   at: { readonly x: number; readonly max: number },
-): { xs: number[]; sorted: number[] } {
+): number[] {
   const drop = Math.max(0, xs.length - at.max + 1);
-  const kept = [...xs.slice(drop), at.x];
+  const removed = xs[0];
+  if (drop === 1) xs.shift();
+  else if (drop > 1) xs.splice(0, drop);
+  xs.push(at.x);
   // One in, at most one out: an O(n) update. More out (the window shrank): sort afresh.
-  if (drop > 1) return { xs: kept, sorted: [...kept].sort((a, b) => a - b) };
-  return { xs: kept, sorted: sortedReplace(sorted, at.x, drop === 1 ? xs[0] : undefined) };
+  if (drop > 1) return [...xs].sort((a, b) => a - b);
+  sortedReplaceInPlace(sorted, at.x, drop === 1 ? removed : undefined);
+  return sorted;
 }
 
 /** Each candidate's residual for a scored plan remembered. */
 function rememberResiduals(
-  s: HeadroomState,
-  p: PendingPlan & { readonly peak: number },
+  t: Tally,
+  p: { readonly bases: readonly number[]; readonly peak: number },
   max: number,
-): Pick<HeadroomState, 'residuals' | 'sortedResiduals'> {
-  const residuals: number[][] = [];
-  const sortedResiduals: number[][] = [];
+): void {
+  const own = ownResiduals(t);
   for (let c = 0; c < CANDIDATES.length; c++) {
     // Four significant digits are plenty for a quantile, and halve the state's JSON.
     const x = Number((p.peak - (p.bases[c] ?? p.peak)).toPrecision(4));
-    const r = remember(s.residuals[c] ?? [], s.sortedResiduals[c] ?? [], { x, max });
-    residuals.push(r.xs);
-    sortedResiduals.push(r.sorted);
+    own.sorted[c] = remember(own.xs[c] ?? [], own.sorted[c] ?? [], { x, max });
   }
-  return { residuals, sortedResiduals };
 }
 
 /**
  * Adaptive conformal inference on each candidate's miss level: a short plan lowers α by γ (1 − a),
  * one that covered raises it by γ a, where a is half the buffered target's recorded short rate.
  */
-function adaptAlphas(s: HeadroomState, short: readonly boolean[]): number[] {
-  const aim = s.weight > 0 ? (SHORT_RATIO * s.shortReactive) / s.weight : 0;
+function adaptAlphas(t: Tally, short: readonly boolean[]): number[] {
+  const aim = t.weight > 0 ? (SHORT_RATIO * t.shortReactive) / t.weight : 0;
   const most = Math.min(MAX_ALPHA, 2 * aim);
-  return s.alphas.map((alpha, c) => {
+  return t.alphas.map((alpha, c) => {
     const next = alpha + ALPHA_STEP * (aim - (short[c] === true ? 1 : 0));
     return Number(Math.min(most, Math.max(0, next)).toPrecision(4));
   });
 }
 
-/** Scores one plan whose horizon has passed. */
-function resolve(s: HeadroomState, p: PendingPlan, k: Scoring): HeadroomState {
-  if (p.peak === null) return s;
+/** Scores one plan whose horizon has passed, into the tally. */
+function resolve(t: Tally, p: PendingPlan, k: Scoring): void {
+  if (p.peak === null) return;
   const peak = p.peak + k.noise;
-  const remembered = rememberResiduals(s, { ...p, peak }, k.maxResiduals);
+  rememberResiduals(t, { bases: p.bases, peak }, k.maxResiduals);
   const plans = p.plans;
-  if (plans === null) return { ...s, ...remembered };
+  if (plans === null) return;
   const need = replicasFor(peak, k.ceiling);
   const short = plans.map((x) => x < need);
-  return {
-    ...s,
-    ...remembered,
-    alphas: adaptAlphas(s, short),
-    shortPlan: s.shortPlan.map((x, i) => x * k.decay + (short[i] === true ? 1 : 0)),
-    costPlan: s.costPlan.map((x, i) => x * k.decay + (plans[i] ?? 0)),
-    shortReactive: s.shortReactive * k.decay + (p.reactive < need ? 1 : 0),
-    costReactive: s.costReactive * k.decay + p.reactive,
-    weight: s.weight * k.decay + 1,
-    resolved: s.resolved + 1,
-  };
+  // Each from the tally as it was before this plan (the order of the assignments matters).
+  t.alphas = adaptAlphas(t, short);
+  t.shortPlan = t.shortPlan.map((x, i) => x * k.decay + (short[i] === true ? 1 : 0));
+  t.costPlan = t.costPlan.map((x, i) => x * k.decay + (plans[i] ?? 0));
+  t.shortReactive = t.shortReactive * k.decay + (p.reactive < need ? 1 : 0);
+  t.costReactive = t.costReactive * k.decay + p.reactive;
+  t.weight = t.weight * k.decay + 1;
+  t.resolved = t.resolved + 1;
 }
 
 /**
@@ -417,10 +462,11 @@ const costBoundOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
 
 /**
  * The cheapest candidate short at most half as often as the buffered target (the one in use: +
- * slack) at no more than `bound` × its replicas; null when none is.
+ * slack) at no more than `bound` × its replicas; null when none is (the one in use while too
+ * little is scored yet).
  */
-function judge(s: HeadroomState, bound: number): HeadroomState {
-  if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s;
+function judge(s: HeadroomState, bound: number): number | null {
+  if (s.resolved < MIN_EVIDENCE || !(s.weight > 0)) return s.chosen;
   let chosen: number | null = null;
   let cheapest = s.costReactive * bound;
   for (let i = 0; i < CANDIDATES.length; i++) {
@@ -430,7 +476,7 @@ function judge(s: HeadroomState, bound: number): HeadroomState {
       cheapest = cost;
     }
   }
-  return chosen === s.chosen ? s : { ...s, chosen };
+  return chosen;
 }
 
 /** Candidate i is short at most half as often as the buffered target (in use: + slack). */
@@ -442,32 +488,45 @@ function qualifies(s: HeadroomState, i: number): boolean {
 const usable = (i: HeadroomInput & { readonly load: number }): boolean =>
   Number.isFinite(i.load) && i.load >= 0 && i.target > 0 && i.ceiling > 0;
 
-/** Adds the reading to open horizons and scores the plans whose horizon it closes. */
+/**
+ * Adds the reading to open horizons and scores, into the tally, the plans whose horizon it
+ * closes; returns the plans still open.
+ */
 function settle(
   state: HeadroomState,
   reading: { readonly now: number; readonly load: number; readonly h: number },
-  scoring: Scoring,
-): { next: HeadroomState; pending: PendingPlan[] } {
+  at: { readonly tally: Tally; readonly scoring: Scoring },
+): PendingPlan[] {
   const { now, load, h } = reading;
-  let next: HeadroomState = { ...state, pending: [] };
   const pending: PendingPlan[] = [];
   for (const p of state.pending) {
     const seen = now > p.time && now <= p.time + h ? Math.max(p.peak ?? -Infinity, load) : p.peak;
-    const updated = { ...p, peak: seen };
-    if (now >= p.time + h) next = resolve(next, updated, scoring);
+    const updated = Object.is(seen, p.peak) ? p : withPeak(p, seen);
+    if (now >= p.time + h) resolve(at.tally, updated, at.scoring);
     else pending.push(updated);
   }
-  return { next, pending };
+  return pending;
 }
+
+const withPeak = (p: PendingPlan, peak: number | null): PendingPlan => ({
+  time: p.time,
+  bases: p.bases,
+  plans: p.plans,
+  reactive: p.reactive,
+  peak,
+});
 
 /** Keeps the last TREND_SECONDS of readings, folding those closer than TREND_SECONDS / MAX_LOADS. */
 function rememberLoad(loads: readonly RecentLoad[], now: number, load: number): RecentLoad[] {
-  const kept = loads.filter((r) => r.time > now - TREND_SECONDS * 1000);
+  const kept: RecentLoad[] = [];
+  for (const r of loads) if (r.time > now - TREND_SECONDS * 1000) kept.push(r);
   const newest = kept.at(-1);
   if (newest !== undefined && newest.time > now - (TREND_SECONDS * 1000) / MAX_LOADS) {
-    return [...kept.slice(0, -1), { time: newest.time, load, high: Math.max(newest.high, load) }];
+    kept[kept.length - 1] = { time: newest.time, load, high: Math.max(newest.high, load) };
+  } else {
+    kept.push({ time: now, load, high: load });
   }
-  return [...kept, { time: now, load, high: load }];
+  return kept;
 }
 
 /**
@@ -547,59 +606,110 @@ function plannedLoads(
   });
 }
 
+/** The scoring constants of this input, with the noise of the readings' scatter record. */
+function scoringOf(
+  input: HeadroomInput,
+  scatter: Pick<HeadroomState, 'scatter' | 'scatterWeight'>,
+): Scoring {
+  const maxResiduals = Math.min(
+    MAX_RESIDUALS,
+    Math.max(MIN_RESIDUALS, Math.round(RESIDUAL_WINDOW_SECONDS / input.syncPeriodSeconds)),
+  );
+  return {
+    decay: 0.5 ** (input.syncPeriodSeconds / HALF_LIFE_SECONDS),
+    ceiling: input.ceiling,
+    maxResiduals,
+    noise: noiseOf(scatter, input),
+  };
+}
+
+/** Keeps the newest MAX_PENDING entries of an array this call owns. */
+function capped<T>(xs: T[]): T[] {
+  if (xs.length > MAX_PENDING) xs.splice(0, xs.length - MAX_PENDING);
+  return xs;
+}
+
+/** The asks made after `since`, in a new array. */
+function asksAfter(asks: readonly RecentAsk[], since: number): RecentAsk[] {
+  const kept: RecentAsk[] = [];
+  for (const a of asks) if (a.time > since) kept.push(a);
+  return kept;
+}
+
+/** The candidates' plans and the buffered target's ask at this reading, raw (before holds). */
+function rawAsk(
+  planned: readonly number[] | null,
+  input: HeadroomInput & { readonly load: number },
+): RecentAsk {
+  const plans = planned === null ? null : planned.map((x) => replicasFor(x, input.ceiling));
+  return { time: input.now, plans, reactive: replicasFor(input.load, input.target) };
+}
+
 /**
  * Absorbs one reading of the load (in the target's units) at `input.now`: open horizons see it,
  * horizons it closes are scored, and the plans made now are recorded. Non-finite or negative
- * readings, and a target or ceiling that is not positive, change nothing.
+ * readings, and a target or ceiling that is not positive, change nothing. The state given is
+ * never written; the one returned shares the arrays that did not change with it.
  */
 export function observeHeadroom(
   state: HeadroomState,
   input: HeadroomInput & { readonly load: number },
 ): HeadroomState {
-  const { now, load, ceiling } = input;
+  const { now, load } = input;
   if (!usable(input)) return state;
   const h = horizonMs(input);
-  const decay = 0.5 ** (input.syncPeriodSeconds / HALF_LIFE_SECONDS);
-  const maxResiduals = Math.min(
-    MAX_RESIDUALS,
-    Math.max(MIN_RESIDUALS, Math.round(RESIDUAL_WINDOW_SECONDS / input.syncPeriodSeconds)),
-  );
   const syncMs = input.syncPeriodSeconds * 1000;
   const scatter = rememberScatter(state, { time: now, load, high: load, syncMs });
-  const scoring = { decay, ceiling, maxResiduals, noise: noiseOf(scatter, input) };
-  const { next, pending } = settle(state, { now, load, h }, scoring);
+  const tally = tallyOf(state);
+  const pending = settle(state, { now, load, h }, { tally, scoring: scoringOf(input, scatter) });
   const loads = rememberLoad(state.loads, now, load);
   const expected = Math.max(0, input.expectedRise ?? 0);
   const leadSeconds = input.startupSeconds + (input.metricAgeSeconds ?? METRIC_AGE_SECONDS);
   const bases = basesOf(loads, { now, load, expected, leadSeconds });
-  const margins = marginsOf(next);
+  const margins = marginsOf(tally);
   const planned = margins === null ? null : plannedLoads(bases, margins, { load, pending });
-  const raw: RecentAsk = {
-    time: now,
-    plans: planned === null ? null : planned.map((x) => replicasFor(x, ceiling)),
-    reactive: replicasFor(load, input.target),
-  };
+  const raw = rawAsk(planned, input);
   const windowMs = Math.max(h, (input.reactiveWindowSeconds ?? 0) * 1000);
   const spacing = h / SLOTS;
-  const asks = rememberAsk(
-    state.asks.filter((a) => a.time > now - windowMs),
-    raw,
-    spacing,
-  );
-  const newest = pending.at(-1);
-  const due = newest === undefined || newest.time <= now - spacing;
+  const asks = rememberAsk(asksAfter(state.asks, now - windowMs), raw, spacing);
   const rounded = bases.map((b) => Number(b.toPrecision(6)));
-  const plan: PendingPlan = {
-    time: now,
-    bases: rounded,
-    ...held(asks, raw, { now, holds: holdsMs(h), input }),
-    peak: null,
-  };
-  const kept = due ? [...pending, plan] : pending;
+  const newest = pending.at(-1);
+  if (newest === undefined || newest.time <= now - spacing) {
+    const kept = held(asks, raw, { now, holds: holdsMs(h), input });
+    pending.push({
+      time: now,
+      bases: rounded,
+      plans: kept.plans,
+      reactive: kept.reactive,
+      peak: null,
+    });
+  }
   const margined = planned === null ? null : planned.map((x, c) => x - (bases[c] ?? 0));
-  const updated = { ...next, ...scatter, pending: kept.slice(-MAX_PENDING), asks, loads };
-  return judge({ ...updated, bases: rounded, margins: margined }, costBoundOf(input));
+  const next: Writable<HeadroomState> = {
+    version: 4,
+    pending: capped(pending),
+    asks,
+    loads,
+    residuals: tally.residuals,
+    sortedResiduals: tally.sortedResiduals,
+    alphas: tally.alphas,
+    bases: rounded,
+    margins: margined,
+    shortPlan: tally.shortPlan,
+    costPlan: tally.costPlan,
+    shortReactive: tally.shortReactive,
+    costReactive: tally.costReactive,
+    weight: tally.weight,
+    resolved: tally.resolved,
+    scatter: scatter.scatter,
+    scatterWeight: scatter.scatterWeight,
+    chosen: state.chosen,
+  };
+  next.chosen = judge(next, costBoundOf(input));
+  return next;
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Element-wise max; `b` alone when either is missing (a fresh plan replaces none). */
 function maxEach(a: readonly number[] | null, b: readonly number[] | null): number[] | null {
@@ -608,18 +718,24 @@ function maxEach(a: readonly number[] | null, b: readonly number[] | null): numb
 }
 
 /**
- * Appends an ask, or folds it into the newest one (the higher of each side) when that one is
- * less than `spacing` old: with long horizons the state keeps about SLOTS entries per horizon
- * instead of one per reading (a folded ask expires with its oldest part, up to `spacing` early).
+ * Appends an ask to an array this call owns, or folds it into the newest one (the higher of each
+ * side) when that one is less than `spacing` old: with long horizons the state keeps about SLOTS
+ * entries per horizon instead of one per reading (a folded ask expires with its oldest part, up
+ * to `spacing` early).
  */
-function rememberAsk(asks: readonly RecentAsk[], raw: RecentAsk, spacing: number): RecentAsk[] {
+function rememberAsk(asks: RecentAsk[], raw: RecentAsk, spacing: number): RecentAsk[] {
   const newest = asks.at(-1);
   if (newest === undefined || newest.time <= raw.time - spacing) {
-    return [...asks, raw].slice(-MAX_PENDING);
+    asks.push(raw);
+    return capped(asks);
   }
   const plans = maxEach(newest.plans, raw.plans);
-  const folded = { time: newest.time, plans, reactive: Math.max(newest.reactive, raw.reactive) };
-  return [...asks.slice(0, -1), folded];
+  asks[asks.length - 1] = {
+    time: newest.time,
+    plans,
+    reactive: Math.max(newest.reactive, raw.reactive),
+  };
+  return asks;
 }
 
 /**
@@ -682,11 +798,25 @@ function bestEffort(s: HeadroomState): number {
   return cheapest ?? by(s.shortPlan, index) ?? RISE;
 }
 
+/** The learning message per residual count below MIN_RESIDUALS, built once (decide asks every tick). */
+const learningText = (n: number): string =>
+  `${n} of ${MIN_RESIDUALS} horizons measured; keeping the buffered target`;
+const learningMessages = Array.from({ length: MIN_RESIDUALS }, (_, n) => learningText(n));
+
 function learning(state: HeadroomState, holdSeconds: number): HeadroomPlan {
-  const message = `${state.residuals[RISE]?.length ?? 0} of ${MIN_RESIDUALS} horizons measured; keeping the buffered target`;
-  const reason = { step: STEP, code: 'LearningHeadroom', message };
-  const none = { replicas: null, planReplicas: null, headroom: null, candidate: null };
-  return { ...none, confident: false, holdSeconds, reason };
+  const n = state.residuals[RISE]?.length ?? 0;
+  const message =
+    learningMessages[n] ??
+    `${n} of ${MIN_RESIDUALS} horizons measured; keeping the buffered target`;
+  return {
+    replicas: null,
+    planReplicas: null,
+    headroom: null,
+    candidate: null,
+    confident: false,
+    holdSeconds,
+    reason: { step: STEP, code: 'LearningHeadroom', message },
+  };
 }
 
 /**
