@@ -61,3 +61,15 @@ export function cpuReading(
 export function valueReading(valuesMilli: readonly number[], now: number): MetricReading {
   return { status: 'ok', timestamp: now, valuesMilli };
 }
+
+/**
+ * Freezes a plain-JSON value and everything in it, in place, and returns it: a write into it then
+ * throws (ES modules are strict). For tests that a function never writes the state it is given.
+ */
+export function deepFreeze<T>(x: T): T {
+  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gaussian, seededRandom } from '../forecast/fixtures.js';
+import { deepFreeze } from '../fixtures.js';
 import {
   CANDIDATES,
   horizonMs,
@@ -18,15 +19,6 @@ import {
 } from './planner.js';
 
 const RISE = CANDIDATES.indexOf('rise');
-
-/** Freezes a plain-JSON value and everything in it: a write into it then throws. */
-function deepFreeze<T>(x: T): T {
-  if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) {
-    for (const v of Object.values(x)) deepFreeze(v);
-    Object.freeze(x);
-  }
-  return x;
-}
 
 const t0 = Date.UTC(2024, 0, 1);
 const SYNC_MS = 15_000;

@@ -45,6 +45,7 @@
 import { quantileOfSorted, sortedReplaceInPlace } from '../forecast/loss.js';
 import { isObject } from '../guards.js';
 import type { Reason } from '../model.js';
+import { roundSignificant } from '../significant.js';
 
 /**
  * The age of the newest information in a metric reading, beyond the horizon: a scrape interval
@@ -259,8 +260,11 @@ export function isHeadroomState(x: unknown): x is HeadroomState {
  * scored, or until `warmPrediction` has caught it up).
  */
 export function restoreHeadroomState(x: unknown): HeadroomState {
-  return isHeadroomState(x) ? x : initialHeadroomState();
+  return isHeadroomState(x) ? x : freshState;
 }
+
+/** A fresh state, shared: `observeHeadroom` never writes the state it is given. */
+const freshState = initialHeadroomState();
 
 /** The horizon after a reading within which its rise is measured, in ms. */
 export const horizonMs = (
@@ -314,8 +318,8 @@ function rememberScatter(
   const change = Math.min(Math.abs(at.load - 2 * b.load + a.load), NOISE_CLIP * typical);
   const decay = 0.5 ** (at.syncMs / 1000 / NOISE_HALF_LIFE_SECONDS);
   return {
-    scatter: Number((s.scatter * decay + change).toPrecision(6)),
-    scatterWeight: Number((s.scatterWeight * decay + 1).toPrecision(6)),
+    scatter: roundSignificant(s.scatter * decay + change, 6),
+    scatterWeight: roundSignificant(s.scatterWeight * decay + 1, 6),
   };
 }
 
@@ -416,7 +420,7 @@ function rememberResiduals(
   const own = ownResiduals(t);
   for (let c = 0; c < CANDIDATES.length; c++) {
     // Four significant digits are plenty for a quantile, and halve the state's JSON.
-    const x = Number((p.peak - (p.bases[c] ?? p.peak)).toPrecision(4));
+    const x = roundSignificant(p.peak - (p.bases[c] ?? p.peak), 4);
     own.sorted[c] = remember(own.xs[c] ?? [], own.sorted[c] ?? [], { x, max });
   }
 }
@@ -430,7 +434,7 @@ function adaptAlphas(t: Tally, short: readonly boolean[]): number[] {
   const most = Math.min(MAX_ALPHA, 2 * aim);
   return t.alphas.map((alpha, c) => {
     const next = alpha + ALPHA_STEP * (aim - (short[c] === true ? 1 : 0));
-    return Number(Math.min(most, Math.max(0, next)).toPrecision(4));
+    return roundSignificant(Math.min(most, Math.max(0, next)), 4);
   });
 }
 
@@ -672,7 +676,7 @@ export function observeHeadroom(
   const windowMs = Math.max(h, (input.reactiveWindowSeconds ?? 0) * 1000);
   const spacing = h / SLOTS;
   const asks = rememberAsk(asksAfter(state.asks, now - windowMs), raw, spacing);
-  const rounded = bases.map((b) => Number(b.toPrecision(6)));
+  const rounded = bases.map((b) => roundSignificant(b, 6));
   const newest = pending.at(-1);
   if (newest === undefined || newest.time <= now - spacing) {
     const kept = held(asks, raw, { now, holds: holdsMs(h), input });

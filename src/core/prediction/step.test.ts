@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../decide.js';
 import { DAY_MS, MINUTE_MS, dailySine } from '../forecast/fixtures.js';
+import { deepFreeze } from '../fixtures.js';
 import {
   initialState,
   type Decision,
@@ -192,5 +193,31 @@ describe('metricWindowOf', () => {
     },
   ] as const)('is null for $name', ({ reading }) => {
     expect(metricWindowOf(reading as MetricReading | undefined)).toBeNull();
+  });
+});
+
+describe('the state decide is given', { timeout: 120_000 }, () => {
+  it('is never written, through refits and scored plans, modes on and forecastOnly, and a JSON copy decides alike', () => {
+    for (const spec of [specFor('on', false), specFor('forecastOnly')]) {
+      const ps = { ...spec, prediction: { ...spec.prediction, headroom: 'learned' as const } };
+      let state = initialState();
+      let current = 10;
+      for (let i = 0; i < minutes; i++) {
+        const now = t0 + i * MINUTE_MS;
+        const obs = observation(current, load(now) * (1 + 0.1 * Math.sin(i)), now);
+        const copy = JSON.parse(JSON.stringify(state)) as ScalerState;
+        const d = decide(ps, obs, deepFreeze(state), now);
+        if (i % 97 === 0)
+          expect(JSON.stringify(decide(ps, obs, copy, now))).toBe(JSON.stringify(d));
+        state = d.state;
+        current = d.desiredReplicas;
+      }
+      const forecast = state.forecast as {
+        forecaster: { choice: unknown };
+        headroom: { resolved: number };
+      };
+      expect(forecast.forecaster.choice).not.toBeNull();
+      expect(forecast.headroom.resolved).toBeGreaterThan(1000);
+    }
   });
 });

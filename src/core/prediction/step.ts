@@ -37,6 +37,7 @@ import {
   type ForecasterState,
   type Sample,
 } from '../forecast/forecaster.js';
+import { copyState } from '../state-copy.js';
 import { effectiveBehavior } from '../steps/normalize.js';
 import type {
   Condition,
@@ -54,6 +55,7 @@ import {
   planHeadroom,
   restoreHeadroomState,
   type HeadroomInput,
+  type HeadroomState,
   type HeadroomPlan,
 } from './planner.js';
 import {
@@ -174,11 +176,45 @@ interface Advanced {
 }
 
 function advancePlanner(
-  ps: PredictiveState,
+  hs: HeadroomState,
   h: HeadroomInput & { readonly load: number },
-): { ps: PredictiveState; plan: HeadroomPlan } {
-  const hs = observeHeadroom(restoreHeadroomState(ps.headroom), h);
-  return { ps: { ...ps, headroom: hs }, plan: planHeadroom(hs, h) };
+): { hs: HeadroomState; plan: HeadroomPlan } {
+  const next = observeHeadroom(hs, h);
+  return { hs: next, plan: planHeadroom(next, h) };
+}
+
+/** `{ ...state, forecast }` through `copyState` (the spread's slow path costs a tick ~0.2 µs). */
+function withForecast(state: ScalerState, forecast: PredictiveState): ScalerState {
+  const copy = copyState(state);
+  copy.forecast = forecast;
+  return copy;
+}
+
+/** The keys of a PredictiveState as `initialPredictiveState` and this step write them, in order. */
+const PLAIN_KEYS = ['version', 'forecaster', 'check', 'headroom'] as const;
+
+/** Whether `ps` has exactly PLAIN_KEYS, in that order (`headroom` may be missing). */
+function isPlain(ps: PredictiveState): boolean {
+  const keys = Object.keys(ps);
+  if (keys.length < 3 || keys.length > 4) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== PLAIN_KEYS[i]) return false;
+  return Object.getOwnPropertySymbols(ps).length === 0;
+}
+
+/**
+ * `{ ...ps, ...part }`: the same keys in the same order, written out when `ps` has the plain
+ * shape (V8 copies a spread on a slow generic path, and this runs twice a tick), spread otherwise.
+ */
+function predictiveWith(
+  ps: PredictiveState,
+  part: { readonly forecaster?: ForecasterState; readonly headroom?: HeadroomState },
+): PredictiveState {
+  const headroom = part.headroom ?? ps.headroom;
+  // A `headroom` key holding undefined is not the plain shape: the spread keeps it as it is.
+  if (!isPlain(ps) || (headroom === undefined && 'headroom' in ps)) return { ...ps, ...part };
+  const forecaster = part.forecaster ?? ps.forecaster;
+  if (headroom === undefined) return { version: ps.version, forecaster, check: ps.check };
+  return { version: ps.version, forecaster, check: ps.check, headroom };
 }
 
 interface Timing {
@@ -217,8 +253,14 @@ function scaleDownWindowSeconds(spec: ScalerSpec): number {
 const runsSeasonal = (spec: ScalerSpec): boolean =>
   spec.prediction.mode === 'forecastOnly' || spec.prediction.seasonal;
 
+/**
+ * A fresh state, shared: nothing in prediction writes a state it is given (each step returns new
+ * objects), so a scaler without one need not build its own every tick.
+ */
+const freshState: PredictiveState = initialPredictiveState();
+
 function restoredState(state: ScalerState): PredictiveState {
-  return isPredictiveState(state.forecast) ? state.forecast : initialPredictiveState();
+  return isPredictiveState(state.forecast) ? state.forecast : freshState;
 }
 
 function expectedRise(
@@ -231,9 +273,8 @@ function expectedRise(
   return Math.max(0, ahead.point - here.point);
 }
 
-function learnOnly(ps: PredictiveState, sample: Sample): PredictiveState {
-  if (!Number.isFinite(sample.value)) return ps;
-  return { ...ps, forecaster: observe(ps.forecaster, sample) };
+function learnOnly(f: ForecasterState, sample: Sample): ForecasterState {
+  return Number.isFinite(sample.value) ? observe(f, sample) : f;
 }
 
 interface Fed {
@@ -253,12 +294,15 @@ function feed(
   const { timing, load } = at;
   // The forecaster always learns (its expected climb feeds the planner); its own self-check,
   // which only judges the forecast's direct raise, runs only where that raise can act.
-  const learned = runsSeasonal(spec)
+  const seasonal = runsSeasonal(spec)
     ? observePredictive(ps, { ...timing, ...load, reactiveReplicas: at.reactiveReplicas })
-    : learnOnly(ps, { time: timing.now, value: load.value });
+    : null;
+  const forecaster =
+    seasonal?.forecaster ?? learnOnly(ps.forecaster, { time: timing.now, value: load.value });
+  const learned = seasonal ?? ps;
   // Written out rather than `...timing`: V8 copies that spread on its slow path, which halved
   // decide's throughput (`npm run bench`, decide (a): 111 k → 257 k decisions/s written out).
-  return advancePlanner(learned, {
+  const { hs, plan } = advancePlanner(restoreHeadroomState(learned.headroom), {
     now: timing.now,
     startupSeconds: timing.startupSeconds,
     syncPeriodSeconds: timing.syncPeriodSeconds,
@@ -267,12 +311,16 @@ function feed(
     target: load.target,
     ceiling: ceilingFor(spec, load.target),
     reactiveWindowSeconds: scaleDownWindowSeconds(spec),
-    expectedRise: expectedRise(learned.forecaster, {
+    expectedRise: expectedRise(forecaster, {
       now: timing.now,
       ms: headroomHorizonMs(timing),
     }),
     costRatio: spec.prediction.costRatio,
   });
+  // One copy of the predictive state a tick, with both parts (the self-check's already has its
+  // forecaster).
+  const part = seasonal === null ? { forecaster, headroom: hs } : { headroom: hs };
+  return { ps: predictiveWith(learned, part), plan };
 }
 
 interface Load {
@@ -403,7 +451,7 @@ function applyPlan(
   };
   return {
     replicas,
-    state: { ...input.state, forecast: a.ps },
+    state: withForecast(input.state, a.ps),
     reasons: [...reasonsOf(a), reason],
     condition: condition('Predicting', true, 'HeadroomConfident', a.plan.reason.message),
     downWindowSeconds: Math.round(a.plan.holdSeconds),
@@ -468,7 +516,7 @@ function forecastOnly(
 
 /** The seasonal forecast's part: raise in mode on, explain in forecastOnly. */
 function applySeasonal(input: PredictionInput, a: Advanced): PredictionResult {
-  const state = { ...input.state, forecast: a.ps };
+  const state = withForecast(input.state, a.ps);
   const on = input.spec.prediction.mode === 'on';
   const predicted = on ? (a.p?.replicas ?? null) : null;
   const why = explanation(input, a);
