@@ -213,6 +213,33 @@ function closeUpTo(s: ForecasterState, to: number): ForecasterState {
   return next;
 }
 
+/** The keys of a ForecasterState as `initialForecasterState` writes them, in order. */
+const STATE_KEYS: readonly string[] = Object.keys(initialForecasterState());
+
+/**
+ * `{ ...s, open }`, written out when `s` has exactly STATE_KEYS in that order (every state this
+ * module builds, and its JSON), spread otherwise: V8 copies an object holding a double (`unit`)
+ * on a slow generic path, and this runs every tick.
+ */
+function withOpen(s: ForecasterState, open: OpenBucket): ForecasterState {
+  const keys = Object.keys(s);
+  if (keys.length !== STATE_KEYS.length || keys.some((k, i) => k !== STATE_KEYS[i])) {
+    return { ...s, open };
+  }
+  return {
+    version: s.version,
+    config: s.config,
+    firstBucket: s.firstBucket,
+    history: s.history,
+    unit: s.unit,
+    open,
+    model: s.model,
+    choice: s.choice,
+    residuals: s.residuals,
+    flatResiduals: s.flatResiduals,
+  };
+}
+
 /**
  * Absorbs one observation. Cheap except when it closes a bucket (one model step, and a refit
  * when one is due). Non-finite values and observations older than the open bucket are ignored;
@@ -223,17 +250,17 @@ export function observe(s: ForecasterState, sample: Sample): ForecasterState {
   const value = sample.value + 0; // −0 → 0: JSON would not round-trip −0
   const b = bucketOf(s.config, sample.time);
   const fresh: OpenBucket = { bucket: b, sum: value, count: 1, max: value };
-  if (s.open === null) return { ...s, open: fresh };
+  if (s.open === null) return withOpen(s, fresh);
   if (b < s.open.bucket) return s;
   if (b === s.open.bucket) {
     const o = s.open;
     const open = { bucket: b, sum: o.sum + value, count: o.count + 1, max: Math.max(o.max, value) };
-    return { ...s, open };
+    return withOpen(s, open);
   }
   if (b - s.open.bucket > bucketsPerDay(s.config)) {
     return { ...initialForecasterState(s.config), open: fresh };
   }
-  return { ...closeUpTo(s, b), open: fresh };
+  return withOpen(closeUpTo(s, b), fresh);
 }
 
 export interface WindowForecast {

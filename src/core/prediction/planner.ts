@@ -272,11 +272,13 @@ export const horizonMs = (
 ): number =>
   (i.startupSeconds + i.syncPeriodSeconds + (i.metricAgeSeconds ?? METRIC_AGE_SECONDS)) * 1000;
 
+/** How long candidate c's plan is held before scaling down, ms, for a horizon of h ms. */
+const holdMs = (h: number, c: number): number =>
+  c === ENVELOPE ? Math.min(h, ENVELOPE_HOLD_SECONDS * 1000) : h;
+
 /** How long each candidate's plan is held before scaling down, ms (CANDIDATES order). */
 function holdsMs(h: number): number[] {
-  const holds = CANDIDATES.map(() => h);
-  holds[ENVELOPE] = Math.min(h, ENVELOPE_HOLD_SECONDS * 1000);
-  return holds;
+  return CANDIDATES.map((_, c) => holdMs(h, c));
 }
 
 /** Replicas for a load, the ceiling guarded against floating-point noise (2.0000000001 → 2). */
@@ -355,8 +357,8 @@ export function noiseOf(
 interface Tally {
   residuals: readonly (readonly number[])[];
   sortedResiduals: readonly (readonly number[])[];
-  /** This call's own copies of the two, once a plan is scored. */
-  own: { readonly xs: number[][]; readonly sorted: number[][] } | null;
+  /** Whether the two are this call's own copies (once a plan is scored), written in place. */
+  own: boolean;
   alphas: readonly number[];
   shortPlan: readonly number[];
   costPlan: readonly number[];
@@ -369,7 +371,7 @@ interface Tally {
 const tallyOf = (s: HeadroomState): Tally => ({
   residuals: s.residuals,
   sortedResiduals: s.sortedResiduals,
-  own: null,
+  own: false,
   alphas: s.alphas,
   shortPlan: s.shortPlan,
   costPlan: s.costPlan,
@@ -379,36 +381,27 @@ const tallyOf = (s: HeadroomState): Tally => ({
   resolved: s.resolved,
 });
 
-function ownResiduals(t: Tally): { readonly xs: number[][]; readonly sorted: number[][] } {
-  if (t.own !== null) return t.own;
-  const own = {
-    xs: CANDIDATES.map((_, c) => (t.residuals[c] ?? []).slice()),
-    sorted: CANDIDATES.map((_, c) => (t.sortedResiduals[c] ?? []).slice()),
-  };
-  t.own = own;
-  t.residuals = own.xs;
-  t.sortedResiduals = own.sorted;
-  return own;
-}
-
 /**
- * Adds a residual to arrays this call owns, dropping the oldest beyond `max`, in both orders;
- * returns the sorted array (a new one when the window shrank).
+ * Adds a residual to a candidate's arrays, dropping the oldest beyond `max`, in both orders: into
+ * `own` when this call already owns the arrays, else into new ones (`xs.concat` copies and
+ * appends at once; the front is then trimmed in place, which V8 does without a second copy).
  */
 function remember(
-  xs: number[],
-  sorted: number[],
-  at: { readonly x: number; readonly max: number },
-): number[] {
+  xs: readonly number[],
+  sorted: readonly number[],
+  at: { readonly x: number; readonly max: number; readonly own: boolean },
+): { xs: number[]; sorted: number[] } {
   const drop = Math.max(0, xs.length - at.max + 1);
   const removed = xs[0];
-  if (drop === 1) xs.shift();
-  else if (drop > 1) xs.splice(0, drop);
-  xs.push(at.x);
+  const nextXs = at.own ? (xs as number[]) : xs.concat([at.x]);
+  if (at.own) nextXs.push(at.x);
+  if (drop === 1) nextXs.shift();
+  else if (drop > 1) nextXs.splice(0, drop);
   // One in, at most one out: an O(n) update. More out (the window shrank): sort afresh.
-  if (drop > 1) return [...xs].sort((a, b) => a - b);
-  sortedReplaceInPlace(sorted, at.x, drop === 1 ? removed : undefined);
-  return sorted;
+  if (drop > 1) return { xs: nextXs, sorted: [...nextXs].sort((a, b) => a - b) };
+  const nextSorted = at.own ? (sorted as number[]) : sorted.slice();
+  sortedReplaceInPlace(nextSorted, at.x, drop === 1 ? removed : undefined);
+  return { xs: nextXs, sorted: nextSorted };
 }
 
 /** Each candidate's residual for a scored plan remembered. */
@@ -417,12 +410,19 @@ function rememberResiduals(
   p: { readonly bases: readonly number[]; readonly peak: number },
   max: number,
 ): void {
-  const own = ownResiduals(t);
+  const own = t.own;
+  const xs: number[][] = [];
+  const sorted: number[][] = [];
   for (let c = 0; c < CANDIDATES.length; c++) {
     // Four significant digits are plenty for a quantile, and halve the state's JSON.
     const x = roundSignificant(p.peak - (p.bases[c] ?? p.peak), 4);
-    own.sorted[c] = remember(own.xs[c] ?? [], own.sorted[c] ?? [], { x, max });
+    const r = remember(t.residuals[c] ?? [], t.sortedResiduals[c] ?? [], { x, max, own });
+    xs.push(r.xs);
+    sorted.push(r.sorted);
   }
+  t.residuals = xs;
+  t.sortedResiduals = sorted;
+  t.own = true;
 }
 
 /**
@@ -789,18 +789,18 @@ function record(s: HeadroomState, i: number, bound: number): string {
  * its cost), else the one short least often (so refused for its shortfalls).
  */
 function bestEffort(s: HeadroomState): number {
-  const index = CANDIDATES.map((_, i) => i);
-  const by = (xs: readonly number[], pool: readonly number[]): number | undefined =>
-    pool.reduce<number | undefined>(
-      (a, i) => (a === undefined || (xs[i] ?? Infinity) < (xs[a] ?? Infinity) ? i : a),
-      undefined,
-    );
-  const cheapest = by(
-    s.costPlan,
-    index.filter((i) => qualifies(s, i)),
-  );
-  return cheapest ?? by(s.shortPlan, index) ?? RISE;
+  let cheapest: number | undefined;
+  let least: number | undefined;
+  // The first of equals wins in both, as a left-to-right search for a strictly lower value.
+  for (let i = 0; i < CANDIDATES.length; i++) {
+    if (qualifies(s, i) && (cheapest === undefined || lower(s.costPlan, i, cheapest))) cheapest = i;
+    if (least === undefined || lower(s.shortPlan, i, least)) least = i;
+  }
+  return cheapest ?? least ?? RISE;
 }
+
+const lower = (xs: readonly number[], i: number, than: number): boolean =>
+  (xs[i] ?? Infinity) < (xs[than] ?? Infinity);
 
 /** The learning message per residual count below MIN_RESIDUALS, built once (decide asks every tick). */
 const learningText = (n: number): string =>
@@ -835,20 +835,35 @@ export function planHeadroom(
   const i = state.chosen ?? bestEffort(state);
   const base = state.bases?.[i];
   const headroom = state.margins?.[i];
-  const holdSeconds = (holdsMs(horizonMs(input))[i] ?? 0) / 1000;
+  const holdSeconds = holdMs(horizonMs(input), i) / 1000;
   if (base === undefined || headroom === undefined || !usable(input)) {
     return learning(state, holdSeconds);
   }
   const planReplicas = replicasFor(base + headroom, input.ceiling);
   const candidate = CANDIDATES[i] ?? 'rise';
   const how = `${candidate} plan: load ${fmt(input.load)}, base ${fmt(base)} + margin ${fmt(headroom)} at ceiling ${fmt(input.ceiling)} → ${planReplicas}`;
-  const shown = { planReplicas, headroom, candidate, holdSeconds };
   if (state.chosen === null) {
     const message = `${how}, not used: ${record(state, i, costBoundOf(input))}`;
     const reason = { step: STEP, code: 'HeadroomNotConfident', message };
-    return { ...shown, replicas: null, confident: false, reason };
+    return {
+      planReplicas,
+      headroom,
+      candidate,
+      holdSeconds,
+      replicas: null,
+      confident: false,
+      reason,
+    };
   }
   const message = `${how}; ${record(state, i, costBoundOf(input))}`;
   const reason = { step: STEP, code: 'HeadroomConfident', message, replicas: planReplicas };
-  return { ...shown, replicas: planReplicas, confident: true, reason };
+  return {
+    planReplicas,
+    headroom,
+    candidate,
+    holdSeconds,
+    replicas: planReplicas,
+    confident: true,
+    reason,
+  };
 }
