@@ -245,7 +245,7 @@ function applyPrediction(
     now: draft.now,
     metricWindowSeconds: metricWindowOf(first),
   });
-  draft.state = r.state;
+  draft.state.forecast = r.forecast;
   draft.predicted = r.proposal;
   draft.reasons.push(...r.reasons);
   if (r.condition !== null) draft.conditions = setCondition(draft.conditions, r.condition);
