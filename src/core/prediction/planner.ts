@@ -23,18 +23,23 @@
  * window). The record (2-hour half-life) gives the buffered target's short rate s. Each
  * candidate's margin is the (1 − α) quantile of its residuals (peak − base) over the last two
  * hours, and α is adapted after every scored plan as in adaptive conformal inference (Gibbs and
- * Candès, 2021): α ← α + γ (a − short), with γ = 0.005 and the aim a = s / 2; a miss lowers α
- * (more margin), a hit raises it. So each candidate's own record is steered to half the buffered
- * target's short rate, whatever the workload — a calm one gets a small margin, a bursty one a
- * large one, and where the buffered target is never short the margin is the largest residual.
- * The half is there because the record is kept on the metric as seen (averaged, late), which
- * understates the peaks a real shortfall is made of (ADR 7).
+ * Candès, 2021): α ← α + γ (a − short), with γ = 0.005 and the aim a = 0.8 s; a miss lowers α
+ * (more margin), a hit raises it. So each candidate's own record is steered to a little under the
+ * buffered target's short rate, whatever the workload — a calm one gets a small margin, a bursty
+ * one a large one. The 0.8 is there because the record is kept on the metric as seen (averaged,
+ * late), which understates the peaks a real shortfall is made of (ADR 7, ADR 8).
  *
- * A candidate qualifies while its record is short at most half as often as the buffered
- * target's (the one in use: + 0.2 points, a hysteresis) and asks for at least COST_MARGIN (3 %)
- * fewer replicas (`costRatio` × that, when the user allows a plan to cost more). The cheapest
- * qualifying candidate acts; with none the caller keeps its reactive answer, so on a workload
- * where the fixed buffer is the better bet nothing changes.
+ * The tail beyond the window: two hours of residuals (480 at 15 s) cannot tell a quantile beyond
+ * 1 − 1/480 — even their largest is exceeded by about one new residual in 480, a 0.2 % short
+ * rate, where a buffered target on a calm load is short far less often. So when α is below
+ * 1 / (residuals kept), the margin is at least the largest residual of the last TAIL_HOURS (6)
+ * hours, kept as one high per hour (ADR 8, "Revision").
+ *
+ * A candidate qualifies while its record is short at most 0.8 times as often as the buffered
+ * target's + 0.1 point (the one in use: + 0.2 points more, a hysteresis) and asks for at least
+ * COST_MARGIN (3 %) fewer replicas (`costRatio` × that, when the user allows a plan to cost
+ * more). The cheapest qualifying candidate acts; with none the caller keeps its reactive answer,
+ * so on a workload where the fixed buffer is the better bet nothing changes.
  *
  * Worked example: ceiling 90 (CPU %), load 630, highest load of the last 5 minutes 660, trend
  * +0.05 per s over 105 s → 5.25, margin 20 → ceil((660 + 5.25 + 20) / 90) = 8 replicas, where
@@ -112,6 +117,12 @@ export interface HeadroomState {
   /** Per candidate: residuals (peak − base) of the last two hours, newest last, and sorted. */
   readonly residuals: readonly (readonly number[])[];
   readonly sortedResiduals: readonly (readonly number[])[];
+  /**
+   * Per candidate: the highest residual of each of the last TAIL_HOURS hours, as flat
+   * [hour since the epoch, high] pairs, oldest first. Absent in a state saved before it existed
+   * (read as none).
+   */
+  readonly hourHighs?: readonly (readonly number[])[];
   /** Per candidate: the miss level α its margin is the (1 − α) quantile at. */
   readonly alphas: readonly number[];
   /** Per candidate at the newest reading: base and margin (load units); null while learning. */
@@ -177,6 +188,9 @@ export interface HeadroomPlan {
 
 const HALF_LIFE_SECONDS = 2 * 3600;
 const RESIDUAL_WINDOW_SECONDS = 2 * 3600;
+/** How far back the highest residuals reach for a margin beyond the window's quantiles. */
+const TAIL_HOURS = 6;
+const HOUR_MS = 3_600_000;
 const ENVELOPE_SECONDS = 5 * 60;
 const TREND_SECONDS = 10 * 60;
 /** The envelope plan's scale-down hold (its 5-minute envelope already holds the load's highs). */
@@ -187,14 +201,18 @@ const MAX_ALPHA = 0.5;
 const MIN_RESIDUALS = 20;
 const MIN_EVIDENCE = 120;
 /**
- * The share of the time a candidate may be short beyond half the buffered target's record: the
- * 0.1 point of τU a plan may lose to the HPA and still count as no worse (issue 16). Without it
+ * The share of the time a candidate may be short beyond SHORT_RATIO times the buffered target's
+ * record: the 0.1 point of τU a plan may lose to the HPA and still count as no worse (issue 16). Without it
  * one short plan on a load where the buffered target is never short would bar a candidate for
  * as long as the record remembers it.
  */
 const ALLOWANCE = 0.001;
 const STAY_SLACK = 0.002;
-const SHORT_RATIO = 1;
+/**
+ * The aim of each candidate's calibration and its qualification, as a share of the buffered
+ * target's recorded short rate: a little under it, since the record understates real shortfalls.
+ */
+const SHORT_RATIO = 0.8;
 /** The least saving, as a share of the buffered side's recorded replicas, that counts as one. */
 const COST_MARGIN = 0.03;
 const MAX_PENDING = 256;
@@ -214,6 +232,7 @@ export function initialHeadroomState(): HeadroomState {
     asks: [],
     loads: [],
     residuals: perCandidate(() => []),
+    hourHighs: perCandidate(() => []),
     sortedResiduals: perCandidate(() => []),
     alphas: perCandidate(() => 0),
     bases: null,
@@ -246,6 +265,7 @@ export function isHeadroomState(x: unknown): x is HeadroomState {
     [x.pending, x.asks, x.loads].every(Array.isArray) &&
     arrays(x.residuals) &&
     arrays(x.sortedResiduals) &&
+    (x.hourHighs === undefined || arrays(x.hourHighs)) &&
     [x.shortPlan, x.costPlan, x.alphas].every(finiteEach) &&
     validChoice(x.chosen) &&
     [x.shortReactive, x.costReactive, x.weight, x.resolved, x.scatter, x.scatterWeight].every(
@@ -359,6 +379,7 @@ interface Tally {
   sortedResiduals: readonly (readonly number[])[];
   /** Whether the two are this call's own copies (once a plan is scored), written in place. */
   own: boolean;
+  hourHighs: readonly (readonly number[])[] | undefined;
   alphas: readonly number[];
   shortPlan: readonly number[];
   costPlan: readonly number[];
@@ -372,6 +393,7 @@ const tallyOf = (s: HeadroomState): Tally => ({
   residuals: s.residuals,
   sortedResiduals: s.sortedResiduals,
   own: false,
+  hourHighs: s.hourHighs,
   alphas: s.alphas,
   shortPlan: s.shortPlan,
   costPlan: s.costPlan,
@@ -404,30 +426,52 @@ function remember(
   return { xs: nextXs, sorted: nextSorted };
 }
 
+/**
+ * A candidate's hourly highs with residual `x` of a plan made in `hour`: the hours older than
+ * TAIL_HOURS dropped, `x` folded into its hour's high.
+ */
+function rememberHigh(flat: readonly number[], hour: number, x: number): number[] {
+  const out: number[] = [];
+  let high = x;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const h = flat[i] as number;
+    const v = flat[i + 1] as number;
+    if (h === hour) high = Math.max(high, v);
+    else if (h > hour - TAIL_HOURS && h < hour) out.push(h, v);
+  }
+  out.push(hour, high);
+  return out;
+}
+
 /** Each candidate's residual for a scored plan remembered. */
 function rememberResiduals(
   t: Tally,
-  p: { readonly bases: readonly number[]; readonly peak: number },
+  p: { readonly time: number; readonly bases: readonly number[]; readonly peak: number },
   max: number,
 ): void {
   const own = t.own;
   const xs: number[][] = [];
   const sorted: number[][] = [];
+  const hourHighs: number[][] = [];
+  const hour = Math.floor(p.time / HOUR_MS);
   for (let c = 0; c < CANDIDATES.length; c++) {
     // Four significant digits are plenty for a quantile, and halve the state's JSON.
     const x = roundSignificant(p.peak - (p.bases[c] ?? p.peak), 4);
     const r = remember(t.residuals[c] ?? [], t.sortedResiduals[c] ?? [], { x, max, own });
     xs.push(r.xs);
     sorted.push(r.sorted);
+    hourHighs.push(rememberHigh(t.hourHighs?.[c] ?? [], hour, x));
   }
   t.residuals = xs;
   t.sortedResiduals = sorted;
+  t.hourHighs = hourHighs;
   t.own = true;
 }
 
 /**
  * Adaptive conformal inference on each candidate's miss level: a short plan lowers α by γ (1 − a),
- * one that covered raises it by γ a, where a is half the buffered target's recorded short rate.
+ * one that covered raises it by γ a, where a is SHORT_RATIO times the buffered target's recorded
+ * short rate.
  */
 function adaptAlphas(t: Tally, short: readonly boolean[]): number[] {
   const aim = t.weight > 0 ? (SHORT_RATIO * t.shortReactive) / t.weight : 0;
@@ -442,7 +486,7 @@ function adaptAlphas(t: Tally, short: readonly boolean[]): number[] {
 function resolve(t: Tally, p: PendingPlan, k: Scoring): void {
   if (p.peak === null) return;
   const peak = p.peak + k.noise;
-  rememberResiduals(t, { bases: p.bases, peak }, k.maxResiduals);
+  rememberResiduals(t, { time: p.time, bases: p.bases, peak }, k.maxResiduals);
   const plans = p.plans;
   if (plans === null) return;
   const need = replicasFor(peak, k.ceiling);
@@ -465,7 +509,7 @@ const costBoundOf = (i: Pick<HeadroomInput, 'costRatio'>): number =>
   (Number.isFinite(i.costRatio) ? Math.max(1, i.costRatio ?? 1) : 1) * (1 - COST_MARGIN);
 
 /**
- * The cheapest candidate short at most half as often as the buffered target (the one in use: +
+ * The cheapest candidate short at most SHORT_RATIO times as often as the buffered target (+
  * slack) at no more than `bound` × its replicas; null when none is (the one in use while too
  * little is scored yet).
  */
@@ -483,7 +527,7 @@ function judge(s: HeadroomState, bound: number): number | null {
   return chosen;
 }
 
-/** Candidate i is short at most half as often as the buffered target (in use: + slack). */
+/** Candidate i is short at most SHORT_RATIO times as often as the buffered target (+ slack). */
 function qualifies(s: HeadroomState, i: number): boolean {
   const slack = (ALLOWANCE + (i === s.chosen ? STAY_SLACK : 0)) * s.weight;
   return (s.shortPlan[i] ?? Infinity) <= SHORT_RATIO * s.shortReactive + slack;
@@ -580,15 +624,33 @@ function basesOf(loads: readonly RecentLoad[], at: Now): number[] {
   return [at.load + at.expected, envelopeOf(loads, at.now) + climb];
 }
 
-/** Each candidate's margin: the (1 − α) quantile of its residuals; null while learning. */
-function marginsOf(s: Pick<HeadroomState, 'sortedResiduals' | 'alphas'>): number[] | null {
+/**
+ * Each candidate's margin: the (1 − α) quantile of its residuals, and when α is below what they
+ * can tell (1 / their count) at least the highest residual of the last TAIL_HOURS; null while
+ * learning.
+ */
+function marginsOf(
+  s: Pick<HeadroomState, 'sortedResiduals' | 'alphas'> & {
+    readonly hourHighs?: HeadroomState['hourHighs'] | undefined;
+  },
+): number[] | null {
   const out: number[] = [];
   for (let c = 0; c < CANDIDATES.length; c++) {
     const sorted = s.sortedResiduals[c] ?? [];
     if (sorted.length < MIN_RESIDUALS) return null;
-    out.push(quantileOfSorted(sorted, 1 - (s.alphas[c] ?? 0)));
+    const alpha = s.alphas[c] ?? 0;
+    let margin = quantileOfSorted(sorted, 1 - alpha);
+    if (alpha * sorted.length < 1) margin = Math.max(margin, highestOf(s.hourHighs?.[c] ?? []));
+    out.push(margin);
   }
   return out;
+}
+
+/** The highest of [hour, high] pairs; -Infinity for none. */
+function highestOf(flat: readonly number[]): number {
+  let high = -Infinity;
+  for (let i = 1; i < flat.length; i += 2) high = Math.max(high, flat[i] as number);
+  return high;
 }
 
 /**
@@ -695,6 +757,8 @@ export function observeHeadroom(
     asks,
     loads,
     residuals: tally.residuals,
+    // A state saved before the hourly highs existed has none: read as none, written as none.
+    hourHighs: tally.hourHighs ?? noHighs,
     sortedResiduals: tally.sortedResiduals,
     alphas: tally.alphas,
     bases: rounded,
@@ -714,6 +778,8 @@ export function observeHeadroom(
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+const noHighs: readonly (readonly number[])[] = CANDIDATES.map(() => []);
 
 /** Element-wise max; `b` alone when either is missing (a fresh plan replaces none). */
 function maxEach(a: readonly number[] | null, b: readonly number[] | null): number[] | null {
