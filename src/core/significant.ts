@@ -29,7 +29,8 @@ const viaString = (x: number, digits: number): number => Number(x.toPrecision(di
 /** `Number(x.toPrecision(digits))`, for every x (NaN, ±Infinity, −0 included) and 1 ≤ digits ≤ 100. */
 export function roundSignificant(x: number, digits: number): number {
   const a = Math.abs(x);
-  // NaN, 0 (−0 parses back as 0), the very small and the very large: the string.
+  if (a === 0) return 0; // "0.000…" for 0 and −0 alike
+  // NaN, the very small and the very large: the string.
   if (!(a >= 1e-200 && a <= 1e200) || digits > MAX_FAST_DIGITS) return viaString(x, digits);
   const r = roundPositive(a, digits);
   if (r === null) return viaString(x, digits);
