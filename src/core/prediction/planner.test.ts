@@ -495,6 +495,8 @@ describe('state as JSON', () => {
     { name: 'residuals a string', value: { ...state, residuals: '1,2,3' } },
     { name: 'residuals of one candidate', value: { ...state, residuals: [[1]] } },
     { name: 'hourHighs not arrays', value: { ...state, hourHighs: [1, 2] } },
+    { name: 'hourHighs with a string', value: { ...state, hourHighs: [[1, 'x'], []] } },
+    { name: 'hourHighs of odd length', value: { ...state, hourHighs: [[1], []] } },
     { name: 'alphas missing', value: { ...state, alphas: undefined } },
     { name: 'scatter NaN', value: { ...state, scatter: Number.NaN } },
     { name: 'chosen a string', value: { ...state, chosen: '1' } },

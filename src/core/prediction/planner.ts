@@ -202,9 +202,9 @@ const MIN_RESIDUALS = 20;
 const MIN_EVIDENCE = 120;
 /**
  * The share of the time a candidate may be short beyond SHORT_RATIO times the buffered target's
- * record: the 0.1 point of τU a plan may lose to the HPA and still count as no worse (issue 16). Without it
- * one short plan on a load where the buffered target is never short would bar a candidate for
- * as long as the record remembers it.
+ * record: the 0.1 point of τU a plan may lose to the HPA and still count as no worse (issue 16).
+ * Without it one short plan on a load where the buffered target is never short would bar a
+ * candidate for as long as the record remembers it.
  */
 const ALLOWANCE = 0.001;
 const STAY_SLACK = 0.002;
@@ -254,6 +254,9 @@ const finiteEach = (v: unknown): boolean =>
   Array.isArray(v) && v.length === CANDIDATES.length && v.every(finite);
 const arrays = (v: unknown): boolean =>
   Array.isArray(v) && v.length === CANDIDATES.length && v.every(Array.isArray);
+/** Per candidate, [hour, high] pairs of finite numbers. */
+const hourPairs = (v: unknown): boolean =>
+  arrays(v) && (v as unknown[][]).every((flat) => flat.length % 2 === 0 && flat.every(finite));
 const validChoice = (v: unknown): boolean =>
   v === null || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < CANDIDATES.length);
 
@@ -265,7 +268,7 @@ export function isHeadroomState(x: unknown): x is HeadroomState {
     [x.pending, x.asks, x.loads].every(Array.isArray) &&
     arrays(x.residuals) &&
     arrays(x.sortedResiduals) &&
-    (x.hourHighs === undefined || arrays(x.hourHighs)) &&
+    (x.hourHighs === undefined || hourPairs(x.hourHighs)) &&
     [x.shortPlan, x.costPlan, x.alphas].every(finiteEach) &&
     validChoice(x.chosen) &&
     [x.shortReactive, x.costReactive, x.weight, x.resolved, x.scatter, x.scatterWeight].every(
