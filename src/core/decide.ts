@@ -281,7 +281,7 @@ function conclude(draft: Draft, desired: number): Decision {
         : `scale from ${draft.current} to ${desired} replicas`,
     replicas: desired,
   });
-  const decision: Decision = {
+  const decision: { -readonly [K in keyof Decision]: Decision[K] } = {
     desiredReplicas: desired,
     valid: draft.valid,
     reasons: draft.reasons,
@@ -289,7 +289,9 @@ function conclude(draft: Draft, desired: number): Decision {
     triggers: draft.triggers,
     state,
   };
-  return draft.predicted === null ? decision : { ...decision, predictedReplicas: draft.predicted };
+  // Added last, as `{ ...decision, predictedReplicas }` would (a spread here cost a tick ~0.1 µs).
+  if (draft.predicted !== null) decision.predictedReplicas = draft.predicted;
+  return decision;
 }
 
 function concludeEarly(

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ScalerState, ScalerSpec } from '../model.js';
+import { copyState } from '../state-copy.js';
 import { effectiveBehavior } from './normalize.js';
 import { recordScaleEvent } from './scale-events.js';
 
@@ -30,12 +31,13 @@ export function recordRescale(input: RecordInput): ScalerState {
     next: desired,
     now,
   });
-  return {
-    ...state,
-    scaleUpEvents: events.scaleUpEvents,
-    scaleDownEvents: events.scaleDownEvents,
-    lastScaleTime: now,
-  };
+  // `{ ...state, scaleUpEvents, scaleDownEvents, lastScaleTime }` through copyState: the same
+  // keys in the same order, without the spread's slow path.
+  const next = copyState(state);
+  next.scaleUpEvents = events.scaleUpEvents;
+  next.scaleDownEvents = events.scaleDownEvents;
+  next.lastScaleTime = now;
+  return next;
 }
 
 /**
