@@ -23,17 +23,22 @@ export interface TriggerCtx {
 
 const metaField = (ctx: TriggerCtx, key: string): string => `${ctx.field}.metadata.${key}`;
 
-/** Where a parameter comes from: metadata, `<name>FromEnv`, or the authentication. */
+/**
+ * Where a parameter comes from: metadata, `<name>FromEnv`, or the authentication. As KEDA's typed
+ * scaler config reads them, metadata values are trimmed and an empty one counts as absent (the
+ * next place is tried, then the default applies).
+ */
 function source(ctx: TriggerCtx, name: string): ParamSource | undefined {
-  const value = ctx.metadata[name];
-  if (value !== undefined) {
+  const raw = ctx.metadata[name];
+  if (raw !== undefined) {
     ctx.used.add(`metadata.${name}`);
-    return { from: 'metadata', value };
+    const value = raw.trim();
+    if (value !== '') return { from: 'metadata', value };
   }
-  const env = ctx.metadata[`${name}FromEnv`];
+  const env = ctx.metadata[`${name}FromEnv`]?.trim();
   if (env !== undefined) {
     ctx.used.add(`metadata.${name}FromEnv`);
-    return { from: 'env', name: env, field: metaField(ctx, `${name}FromEnv`) };
+    if (env !== '') return { from: 'env', name: env, field: metaField(ctx, `${name}FromEnv`) };
   }
   const auth = ctx.params.get(name);
   if (auth !== undefined) ctx.used.add(`auth.${name}`);

@@ -24,13 +24,29 @@ type Converter = (ctx: TriggerCtx) => Mapped;
 const defined = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-/** `a=b,c=d` (KEDA's customHeaders) as a map. */
-function headerMap(text: string | undefined): Record<string, string> | undefined {
+/**
+ * `a=b,c=d` (KEDA's customHeaders) as a map, keys and values trimmed; as in KEDA, an entry that is
+ * not exactly one `key=value` pair is an error.
+ */
+function headerMap(ctx: TriggerCtx, key: string): Record<string, string> | undefined {
+  const text = plain(ctx, key);
   if (text === undefined) return undefined;
-  const pairs = text.split(',').map((p) => p.split('=').map((s) => s.trim()));
-  return Object.fromEntries(
-    pairs.filter((p) => p.length === 2).map(([k, v]) => [k ?? '', v ?? '']),
-  );
+  const out: Record<string, string> = {};
+  for (const entry of text.split(',')) {
+    const kv = entry.trim().split('=');
+    const [name, value] = kv.map((s) => s.trim());
+    if (kv.length !== 2 || name === undefined || value === undefined) {
+      const field = `${ctx.field}.metadata.${key}`;
+      invalid(
+        ctx.sink,
+        field,
+        describeField(field, text, `entry ${JSON.stringify(entry.trim())} is not key=value`),
+      );
+      return undefined;
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
 /** Basic or bearer credentials (`authModes` in KEDA's prometheus and metrics-api scalers). */
@@ -58,7 +74,7 @@ const prometheus: Converter = (ctx) => {
   const config = defined({
     serverAddress: required(ctx, 'serverAddress'),
     query: required(ctx, 'query'),
-    headers: headerMap(plain(ctx, 'customHeaders')),
+    headers: headerMap(ctx, 'customHeaders'),
     timeoutMs: num(ctx, 'timeout'),
     ...httpAuth(ctx, 'authModes', 'bearerToken'),
   });
@@ -391,15 +407,12 @@ const postgresql: Converter = (ctx) => {
   };
 };
 
-const mysql: Converter = (ctx) => {
-  onlyDefault(ctx, 'metricName', '', 'names the metric after the trigger');
-  return {
-    type: 'mysql',
-    config: sqlConnection(ctx, { user: 'username' }),
-    target: num(ctx, 'queryValue'),
-    activation: num(ctx, 'activationQueryValue', 0),
-  };
-};
+const mysql: Converter = (ctx) => ({
+  type: 'mysql',
+  config: sqlConnection(ctx, { user: 'username' }),
+  target: num(ctx, 'queryValue'),
+  activation: num(ctx, 'activationQueryValue', 0),
+});
 
 const natsJetstream: Converter = (ctx) => {
   const endpoint = required(ctx, 'natsServerMonitoringEndpoint');

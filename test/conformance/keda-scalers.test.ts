@@ -1,0 +1,97 @@
+/**
+ * KEDA's scaler metadata tables (`cases/scalers-keda.json`, transcribed from KEDA's
+ * `pkg/scalers/*_scaler_test.go`) for the trigger types `tide import` converts: a ScaledObject
+ * holding the row's trigger is imported as the CLI does (every trigger checked against its
+ * source's schema). A row KEDA rejects must be refused; a row KEDA accepts must import, except
+ * where the row names a `departure`: a setting Tide documents it cannot express, which the import
+ * must then refuse as unsupported on exactly that field (never silently drop). The value cases
+ * run KEDA's response decoding tests against the source Tide maps the trigger to.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importWithChecks } from './keda-import-checked.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface MetadataCase {
+  readonly source: string;
+  readonly scaler: string;
+  readonly metadata: Record<string, string>;
+  /** Parameters KEDA's test resolves from authentication: here a TriggerAuthentication's Secret. */
+  readonly authParams?: Record<string, string>;
+  readonly isError: boolean;
+  /** `metadata.<key>` or `auth.<param>`: KEDA accepts it, Tide refuses it as unsupported. */
+  readonly departure?: string;
+}
+
+interface Cases {
+  readonly metadata: readonly MetadataCase[];
+}
+
+const cases = JSON.parse(
+  readFileSync(resolve(here, 'cases/scalers-keda.json'), 'utf8'),
+) as Cases;
+
+/** The row's trigger in a ScaledObject, and a TriggerAuthentication for its auth parameters. */
+function documents(c: MetadataCase): unknown[] {
+  const auth = c.authParams ?? {};
+  const authName = Object.keys(auth).length > 0 ? 'auth' : undefined;
+  const so = {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'ScaledObject',
+    metadata: { name: 'case', namespace: 'default' },
+    spec: {
+      scaleTargetRef: { name: 'app' },
+      triggers: [
+        {
+          type: c.scaler,
+          metadata: c.metadata,
+          ...(authName === undefined ? {} : { authenticationRef: { name: authName } }),
+        },
+      ],
+    },
+  };
+  if (authName === undefined) return [so];
+  const ta = {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'TriggerAuthentication',
+    metadata: { name: authName, namespace: 'default' },
+    spec: {
+      secretTargetRef: Object.keys(auth).map((parameter) => ({
+        parameter,
+        name: 'auth-secret',
+        key: parameter,
+      })),
+    },
+  };
+  return [so, ta];
+}
+
+function importRow(c: MetadataCase): { kind: string; field: string; message: string }[] {
+  return importWithChecks(documents(c)).issues.map((i) => ({
+    kind: i.kind,
+    field: i.field,
+    message: i.message,
+  }));
+}
+
+describe('KEDA scaler metadata tables through tide import', () => {
+  it.each(cases.metadata.map((c) => [c.source, c] as const))('%s', (_, c) => {
+    const issues = importRow(c);
+    if (c.isError) {
+      expect(issues.length, `KEDA rejects this trigger; Tide imported it`).toBeGreaterThan(0);
+      return;
+    }
+    if (c.departure === undefined) {
+      expect(issues).toEqual([]);
+      return;
+    }
+    expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
+    for (const issue of issues) {
+      expect(issue.kind, issue.message).toBe('unsupported');
+      expect(issue.field, issue.message).toBe(`spec.triggers[0].${c.departure}`);
+    }
+  });
+});
