@@ -8,12 +8,13 @@
  *   ["queue.depth"]            → body["queue.depth"]
  *   [2].count                  → body[2].count   (the document is an array)
  *
- * The value must be a number or a numeric string. A missing path is `BadQuery` (naming the path);
+ * The value must be a number, a numeric string or a Kubernetes quantity (`"1k"`, `"500m"`). A missing path is `BadQuery` (naming the path);
  * a non-numeric value is `BadValue`; neither is ever read as zero.
  *
  * @module
  */
 import { z } from 'zod';
+import { parseQuantity } from '../core/quantity.js';
 import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
@@ -99,6 +100,12 @@ export function decodeHttpValue(body: unknown, valuePath: string): number {
       'BadQuery',
       `valuePath ${JSON.stringify(valuePath)} is not in the response`,
     );
+  }
+  // A string that is not a plain number may be a Kubernetes quantity ("1k", "500m"), as KEDA's
+  // metrics-api scaler reads string values.
+  if (typeof value === 'string' && !Number.isFinite(Number(value))) {
+    const quantity = parseQuantity(value);
+    if (quantity !== null) return Math.round(quantity * 1000);
   }
   return toMilli(value, `valuePath ${JSON.stringify(valuePath)}`);
 }

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { decodeHttpValue } from '../../src/sources/http.js';
 import { importWithChecks } from './keda-import-checked.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,8 +27,22 @@ interface MetadataCase {
   readonly departure?: string;
 }
 
+interface ValueCase {
+  readonly source: string;
+  readonly scaler: 'metrics-api';
+  /** KEDA's `format`: json, yaml, xml or prometheus. */
+  readonly format: string;
+  readonly valueLocation: string;
+  /** The response document (json rows). */
+  readonly body?: unknown;
+  readonly isError: boolean;
+  readonly expectVal?: number;
+  readonly departure?: string;
+}
+
 interface Cases {
   readonly metadata: readonly MetadataCase[];
+  readonly values: readonly ValueCase[];
 }
 
 const cases = JSON.parse(
@@ -77,21 +92,54 @@ function importRow(c: MetadataCase): { kind: string; field: string; message: str
   }));
 }
 
+/** A row KEDA accepts and Tide documents it cannot express: refused as unsupported, on that field. */
+function expectDeparture(issues: ReturnType<typeof importRow>, departure: string): void {
+  expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
+  for (const issue of issues) {
+    expect(issue.kind, issue.message).toBe('unsupported');
+    expect(issue.field, issue.message).toBe(`spec.triggers[0].${departure}`);
+  }
+}
+
 describe('KEDA scaler metadata tables through tide import', () => {
   it.each(cases.metadata.map((c) => [c.source, c] as const))('%s', (_, c) => {
     const issues = importRow(c);
     if (c.isError) {
       expect(issues.length, `KEDA rejects this trigger; Tide imported it`).toBeGreaterThan(0);
-      return;
-    }
-    if (c.departure === undefined) {
+    } else if (c.departure === undefined) {
       expect(issues).toEqual([]);
+    } else {
+      expectDeparture(issues, c.departure);
+    }
+  });
+});
+
+describe('KEDA metrics-api response decoding (TestGetValueFromResponse) through the imported source', () => {
+  it.each(cases.values.map((c) => [c.source, c] as const))('%s', (_, c) => {
+    const row: MetadataCase = {
+      source: c.source,
+      scaler: c.scaler,
+      metadata: {
+        url: 'http://dummy:1230/api/v1/',
+        valueLocation: c.valueLocation,
+        targetValue: '1',
+        format: c.format,
+      },
+      isError: false,
+    };
+    if (c.departure !== undefined) {
+      expectDeparture(importRow(row), c.departure);
       return;
     }
-    expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
-    for (const issue of issues) {
-      expect(issue.kind, issue.message).toBe('unsupported');
-      expect(issue.field, issue.message).toBe(`spec.triggers[0].${c.departure}`);
+    const imported = importWithChecks(documents(row));
+    expect(imported.issues).toEqual([]);
+    const spec = imported.objects[0]?.spec as { triggers: { valuePath: string }[] } | undefined;
+    const valuePath = spec?.triggers[0]?.valuePath;
+    if (valuePath === undefined) throw new Error('no imported valuePath');
+    if (c.isError) {
+      expect(() => decodeHttpValue(c.body, valuePath)).toThrow();
+      return;
     }
+    expect(decodeHttpValue(c.body, valuePath) / 1000).toBe(c.expectVal);
   });
 });
