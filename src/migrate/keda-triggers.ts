@@ -8,6 +8,7 @@
  * @module
  */
 import { describeField, invalid, note, unsupported } from './issues.js';
+import { secretRefOf } from './keda-auth.js';
 import { bool, num, onlyDefault, plain, required, secret, type TriggerCtx } from './keda-params.js';
 
 export interface Mapped {
@@ -49,24 +50,127 @@ function headerMap(ctx: TriggerCtx, key: string): Record<string, string> | undef
   return out;
 }
 
-/** Basic or bearer credentials (`authModes` in KEDA's prometheus and metrics-api scalers). */
-function httpAuth(ctx: TriggerCtx, modeKey: string, tokenParam: string): Record<string, unknown> {
-  const modes = (plain(ctx, modeKey) ?? '')
+/** KEDA's HTTP authentication modes (`authModes`), and those Tide's sources have. */
+const authModes = ['apiKey', 'basic', 'tls', 'bearer', 'custom', 'oauth'] as const;
+type AuthMode = (typeof authModes)[number];
+
+/** An authentication parameter (KEDA reads it from the TriggerAuthentication only). */
+function authParam(ctx: TriggerCtx, name: string): Record<string, string> | undefined {
+  const source = ctx.params.get(name);
+  if (source === undefined) return undefined;
+  ctx.used.add(`auth.${name}`);
+  return source.from === 'metadata' ? undefined : secretRefOf(source, ctx);
+}
+
+/** The parameters each mode needs, as KEDA's authentication config validates them, and may take. */
+const modeParams: Readonly<
+  Record<
+    Exclude<AuthMode, 'basic' | 'bearer'>,
+    { readonly needs: readonly string[]; readonly may: readonly string[] }
+  >
+> = {
+  tls: { needs: ['cert', 'key'], may: ['ca'] },
+  custom: { needs: ['customAuthHeader', 'customAuthValue'], may: [] },
+  apiKey: { needs: ['apiKey'], may: ['method', 'keyParamName'] },
+  oauth: {
+    needs: ['oauthTokenURI', 'clientID'],
+    may: ['clientSecret', 'scopes', 'endpointParams'],
+  },
+};
+
+/** `authModes` (or `authMode`) as KEDA validates it; null (after an issue) when invalid. */
+function parseAuthModes(
+  ctx: TriggerCtx,
+  field: string,
+  text: string | undefined,
+): AuthMode[] | null {
+  const modes = (text ?? '')
     .split(',')
     .map((m) => m.trim())
     .filter((m) => m !== '');
-  const out: Record<string, unknown> = {};
-  for (const mode of modes) {
-    if (mode === 'bearer') out.bearerToken = secret(ctx, tokenParam);
-    else if (mode === 'basic')
-      Object.assign(out, { username: plain(ctx, 'username'), password: secret(ctx, 'password') });
-    else
-      unsupported(
-        ctx.sink,
-        `${ctx.field}.metadata.${modeKey}`,
-        `${ctx.field}.metadata.${modeKey} = ${JSON.stringify(mode)}: Tide's ${ctx.type} source authenticates with basic or bearer only`,
-      );
+  if (modes.some((m) => !(authModes as readonly string[]).includes(m))) {
+    invalid(ctx.sink, field, describeField(field, text, `must be one of ${authModes.join(', ')}`));
+    return null;
   }
+  if (modes.filter((m) => m === 'bearer' || m === 'basic' || m === 'oauth').length > 1) {
+    invalid(
+      ctx.sink,
+      field,
+      describeField(field, text, 'must contain only one of bearer, basic, oauth'),
+    );
+    return null;
+  }
+  return modes as AuthMode[];
+}
+
+/** One mode's credentials into `out`, or the issue that it lacks them or Tide cannot use them. */
+function authMode(
+  ctx: TriggerCtx,
+  mode: AuthMode,
+  at: { field: string; text: string | undefined },
+  out: Record<string, unknown>,
+): void {
+  const { field } = at;
+  if (mode === 'bearer') {
+    out.bearerToken = authParam(ctx, 'bearerToken') ?? authParam(ctx, 'token');
+    if (out.bearerToken === undefined)
+      invalid(
+        ctx.sink,
+        field,
+        `${field}: bearer auth needs the parameter bearerToken (or token) in the TriggerAuthentication`,
+      );
+    return;
+  }
+  if (mode === 'basic') {
+    out.username = authParam(ctx, 'username');
+    out.password = authParam(ctx, 'password');
+    if (out.username === undefined)
+      invalid(
+        ctx.sink,
+        field,
+        `${field}: basic auth needs the parameter username in the TriggerAuthentication`,
+      );
+    return;
+  }
+  // Tide cannot use this mode: its parameters are covered by the one issue on the mode.
+  const { needs, may } = modeParams[mode];
+  for (const p of [...needs, ...may]) if (ctx.params.has(p)) ctx.used.add(`auth.${p}`);
+  const missing = needs.filter((p) => !ctx.params.has(p));
+  if (missing.length > 0)
+    invalid(
+      ctx.sink,
+      field,
+      `${field}: ${mode} auth needs the parameters ${missing.join(' and ')}`,
+    );
+  else
+    unsupported(
+      ctx.sink,
+      field,
+      describeField(
+        field,
+        at.text,
+        `Tide's ${ctx.type} source authenticates with basic or bearer only`,
+      ),
+    );
+}
+
+/**
+ * KEDA's HTTP authentication (`authModes`/`authMode` of the prometheus and metrics-api scalers):
+ * bearer (`bearerToken` or `token`) and basic (`username`, `password`) come from the
+ * TriggerAuthentication and become secret references; a mode without its parameters, an unknown
+ * mode or two of bearer/basic/oauth are errors as in KEDA; tls, custom, apiKey and oauth, which
+ * Tide's sources do not have, are unsupported.
+ */
+function httpAuth(ctx: TriggerCtx): Record<string, unknown> {
+  const modeKey =
+    ctx.metadata.authModes === undefined && ctx.metadata.authMode !== undefined
+      ? 'authMode'
+      : 'authModes';
+  const field = `${ctx.field}.metadata.${modeKey}`;
+  const text = plain(ctx, modeKey);
+  const out: Record<string, unknown> = {};
+  for (const mode of parseAuthModes(ctx, field, text) ?? [])
+    authMode(ctx, mode, { field, text }, out);
   return defined(out);
 }
 
@@ -76,7 +180,7 @@ const prometheus: Converter = (ctx) => {
     query: required(ctx, 'query'),
     headers: headerMap(ctx, 'customHeaders'),
     timeoutMs: num(ctx, 'timeout'),
-    ...httpAuth(ctx, 'authModes', 'bearerToken'),
+    ...httpAuth(ctx),
   });
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
   for (const key of ['namespace', 'queryParameters', 'awsRegion', 'identityOwner'])
@@ -108,7 +212,7 @@ const metricsApi: Converter = (ctx) => {
   const config = defined({
     url: required(ctx, 'url'),
     valuePath: valuePath(required(ctx, 'valueLocation')),
-    ...httpAuth(ctx, 'authMode', 'token'),
+    ...httpAuth(ctx),
     timeoutMs: num(ctx, 'timeout'),
   });
   onlyDefault(ctx, 'format', 'json', 'reads JSON only');

@@ -19,6 +19,8 @@ import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  plainOrSecretSchema,
+  resolvePlainOrSecret,
   resolveSecret,
   secretRefSchema,
   toMilli,
@@ -78,7 +80,7 @@ export const httpSchema = z
     }),
     headers: z.record(z.string(), z.string()).optional(),
     bearerToken: secretRefSchema.optional(),
-    username: z.string().min(1).optional(),
+    username: plainOrSecretSchema.optional(),
     password: secretRefSchema.optional(),
     ...commonSourceKeys,
   })
@@ -121,11 +123,9 @@ export function createHttpSource(config: HttpConfig, deps: SourceDeps): Source {
       withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async (inner) => {
         const bearer = await resolveSecret(config.bearerToken, deps, 'bearerToken');
         const password = await resolveSecret(config.password, deps, 'password');
+        const username = await resolvePlainOrSecret(config.username, deps, 'username');
         const secrets = [bearer, password].filter((s): s is string => s !== undefined);
-        const headers = {
-          ...config.headers,
-          ...authHeaders({ bearer, username: config.username, password }),
-        };
+        const headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
         const body = await getJson(client, { url, signal: inner, headers }, { doing, secrets });
         try {
           return { timestamp: deps.now(), valuesMilli: [decodeHttpValue(body, config.valuePath)] };

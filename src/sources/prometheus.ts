@@ -13,6 +13,8 @@ import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  plainOrSecretSchema,
+  resolvePlainOrSecret,
   resolveSecret,
   secretRefSchema,
   toMilli,
@@ -41,7 +43,7 @@ export const prometheusSchema = z
     reduce: z.enum(reducers).default('sum'),
     /** Optional credentials: a bearer token, or basic auth with a password reference. */
     bearerToken: secretRefSchema.optional(),
-    username: z.string().min(1).optional(),
+    username: plainOrSecretSchema.optional(),
     password: secretRefSchema.optional(),
     /** Extra request headers (not secrets: use bearerToken / password for those). */
     headers: z.record(z.string(), z.string()).optional(),
@@ -183,11 +185,9 @@ export function createPrometheusSource(config: PrometheusConfig, deps: SourceDep
     if (headers !== undefined) return headers;
     const bearer = await resolveSecret(config.bearerToken, deps, 'bearerToken');
     const password = await resolveSecret(config.password, deps, 'password');
+    const username = await resolvePlainOrSecret(config.username, deps, 'username');
     secrets = [bearer, password].filter((s): s is string => s !== undefined);
-    headers = {
-      ...config.headers,
-      ...authHeaders({ bearer, username: config.username, password }),
-    };
+    headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
     return headers;
   };
 

@@ -22,8 +22,13 @@ interface MetadataCase {
   readonly metadata: Record<string, string>;
   /** Parameters KEDA's test resolves from authentication: here a TriggerAuthentication's Secret. */
   readonly authParams?: Record<string, string>;
+  /** The TriggerAuthentication's `podIdentity.provider`. */
+  readonly podIdentity?: string;
   readonly isError: boolean;
-  /** `metadata.<key>` or `auth.<param>`: KEDA accepts it, Tide refuses it as unsupported. */
+  /**
+   * A field KEDA accepts that Tide refuses as unsupported: `metadata.<key>` of the trigger, or a
+   * field of the fixture's TriggerAuthentication (`TriggerAuthentication default/auth spec...`).
+   */
   readonly departure?: string;
 }
 
@@ -45,14 +50,12 @@ interface Cases {
   readonly values: readonly ValueCase[];
 }
 
-const cases = JSON.parse(
-  readFileSync(resolve(here, 'cases/scalers-keda.json'), 'utf8'),
-) as Cases;
+const cases = JSON.parse(readFileSync(resolve(here, 'cases/scalers-keda.json'), 'utf8')) as Cases;
 
 /** The row's trigger in a ScaledObject, and a TriggerAuthentication for its auth parameters. */
 function documents(c: MetadataCase): unknown[] {
   const auth = c.authParams ?? {};
-  const authName = Object.keys(auth).length > 0 ? 'auth' : undefined;
+  const withAuth = Object.keys(auth).length > 0 || c.podIdentity !== undefined;
   const so = {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
@@ -63,22 +66,27 @@ function documents(c: MetadataCase): unknown[] {
         {
           type: c.scaler,
           metadata: c.metadata,
-          ...(authName === undefined ? {} : { authenticationRef: { name: authName } }),
+          ...(withAuth ? { authenticationRef: { name: 'auth' } } : {}),
         },
       ],
     },
   };
-  if (authName === undefined) return [so];
+  if (!withAuth) return [so];
   const ta = {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'TriggerAuthentication',
-    metadata: { name: authName, namespace: 'default' },
+    metadata: { name: 'auth', namespace: 'default' },
     spec: {
-      secretTargetRef: Object.keys(auth).map((parameter) => ({
-        parameter,
-        name: 'auth-secret',
-        key: parameter,
-      })),
+      ...(c.podIdentity === undefined ? {} : { podIdentity: { provider: c.podIdentity } }),
+      ...(Object.keys(auth).length === 0
+        ? {}
+        : {
+            secretTargetRef: Object.keys(auth).map((parameter) => ({
+              parameter,
+              name: 'auth-secret',
+              key: parameter,
+            })),
+          }),
     },
   };
   return [so, ta];
@@ -97,7 +105,10 @@ function expectDeparture(issues: ReturnType<typeof importRow>, departure: string
   expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
   for (const issue of issues) {
     expect(issue.kind, issue.message).toBe('unsupported');
-    expect(issue.field, issue.message).toBe(`spec.triggers[0].${departure}`);
+    const field = departure.startsWith('TriggerAuthentication ')
+      ? departure
+      : `spec.triggers[0].${departure}`;
+    expect(issue.field, issue.message).toBe(field);
   }
 }
 
