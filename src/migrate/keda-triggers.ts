@@ -9,7 +9,17 @@
  */
 import { describeField, invalid, note, unsupported } from './issues.js';
 import { secretRefOf } from './keda-auth.js';
-import { bool, num, onlyDefault, plain, required, secret, type TriggerCtx } from './keda-params.js';
+import {
+  bool,
+  durationMs,
+  integer,
+  num,
+  onlyDefault,
+  plain,
+  required,
+  secret,
+  type TriggerCtx,
+} from './keda-params.js';
 
 export interface Mapped {
   /** Tide's source type. */
@@ -179,7 +189,7 @@ const prometheus: Converter = (ctx) => {
     serverAddress: required(ctx, 'serverAddress'),
     query: required(ctx, 'query'),
     headers: headerMap(ctx, 'customHeaders'),
-    timeoutMs: num(ctx, 'timeout'),
+    timeoutMs: durationMs(ctx, 'timeout'),
     ...httpAuth(ctx),
   });
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
@@ -213,7 +223,7 @@ const metricsApi: Converter = (ctx) => {
     url: required(ctx, 'url'),
     valuePath: valuePath(required(ctx, 'valueLocation')),
     ...httpAuth(ctx),
-    timeoutMs: num(ctx, 'timeout'),
+    timeoutMs: durationMs(ctx, 'timeout'),
   });
   onlyDefault(ctx, 'format', 'json', 'reads JSON only');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
@@ -290,7 +300,7 @@ const rabbitmq: Converter = (ctx) => {
     password: secret(ctx, 'password'),
     queue: required(ctx, 'queueName'),
     metric,
-    timeoutMs: num(ctx, 'timeout'),
+    timeoutMs: durationMs(ctx, 'timeout'),
   });
   onlyDefault(ctx, 'useRegex', 'false', 'reads one queue by name');
   onlyDefault(ctx, 'operation', 'sum', 'reads one queue by name');
@@ -301,17 +311,19 @@ const rabbitmq: Converter = (ctx) => {
 
 /** `address` (`host:port`) or `host` + `port`, database, TLS and credentials of a Redis trigger. */
 function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
+  const before = ctx.sink.issues.length;
   const address = plain(ctx, 'address');
   const [host, port] =
     address === undefined ? [plain(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
-  if (host === undefined) required(ctx, 'address');
+  // Missing only when no address, host or port was given at all (one Tide cannot take is an issue).
+  if (host === undefined && ctx.sink.issues.length === before) required(ctx, 'address');
   for (const key of ['addresses', 'hosts', 'ports', 'sentinelMaster', 'sentinelUsername'])
     onlyDefault(ctx, key, '', 'reads one Redis server (no cluster or sentinel)');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
   return defined({
     host,
     port: port === undefined ? undefined : Number(port),
-    db: num(ctx, 'databaseIndex'),
+    db: integer(ctx, 'databaseIndex'),
     tls: bool(ctx, 'enableTLS', false) ? true : undefined,
     username: plain(ctx, 'username'),
     password: secret(ctx, 'password'),
@@ -321,12 +333,12 @@ function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
 const redis: Converter = (ctx) => ({
   type: 'redis',
   config: { ...redisConnection(ctx), metric: 'listLength', key: required(ctx, 'listName') },
-  target: num(ctx, 'listLength', 5),
-  activation: num(ctx, 'activationListLength', 0),
+  target: integer(ctx, 'listLength', 5),
+  activation: integer(ctx, 'activationListLength', 0),
 });
 
 const redisStreams: Converter = (ctx) => {
-  const lag = num(ctx, 'lagCount');
+  const lag = integer(ctx, 'lagCount');
   onlyDefault(
     ctx,
     'streamLength',
@@ -341,8 +353,8 @@ const redisStreams: Converter = (ctx) => {
       key: required(ctx, 'stream'),
       group: required(ctx, 'consumerGroup'),
     }),
-    target: lag ?? num(ctx, 'pendingEntriesCount', 5),
-    activation: num(ctx, 'activationLagCount', 0),
+    target: lag ?? integer(ctx, 'pendingEntriesCount', 5),
+    activation: integer(ctx, 'activationLagCount', 0),
   };
 };
 
@@ -432,15 +444,6 @@ function kafkaFullMetadata(ctx: TriggerCtx, topic: string | undefined): void {
   );
 }
 
-/** KEDA's lagThreshold and activationLagThreshold are integers. */
-function kafkaInt(ctx: TriggerCtx, name: string, fallback: number): number | undefined {
-  const value = num(ctx, name, fallback);
-  if (value === undefined || Number.isInteger(value)) return value;
-  const field = `${ctx.field}.metadata.${name}`;
-  invalid(ctx.sink, field, describeField(field, String(value), 'must be an integer'));
-  return undefined;
-}
-
 const kafkaFlags = [
   'allowIdleConsumers',
   'excludePersistentLag',
@@ -472,8 +475,8 @@ const kafka: Converter = (ctx) => {
   return {
     type: 'kafka',
     config,
-    target: kafkaInt(ctx, 'lagThreshold', 10),
-    activation: kafkaInt(ctx, 'activationLagThreshold', 0),
+    target: integer(ctx, 'lagThreshold', 10),
+    activation: integer(ctx, 'activationLagThreshold', 0),
   };
 };
 
@@ -535,8 +538,8 @@ const natsJetstream: Converter = (ctx) => {
       consumer: required(ctx, 'consumer'),
       metric: 'total',
     },
-    target: num(ctx, 'lagThreshold', 10),
-    activation: num(ctx, 'activationLagThreshold', 0),
+    target: integer(ctx, 'lagThreshold', 10),
+    activation: integer(ctx, 'activationLagThreshold', 0),
   };
 };
 
