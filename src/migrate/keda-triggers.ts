@@ -521,9 +521,31 @@ const mysql: Converter = (ctx) => ({
   activation: num(ctx, 'activationQueryValue', 0),
 });
 
+/** KEDA needs `accountID` or `account` (the ID wins); Tide reads the default account, `$G`. */
+function natsAccount(ctx: TriggerCtx): void {
+  const before = ctx.sink.issues.length;
+  const id = plain(ctx, 'accountID');
+  const name = plain(ctx, 'account');
+  const field = `${ctx.field}.metadata.${id === undefined ? 'account' : 'accountID'}`;
+  const account = id ?? name;
+  if (account === undefined && ctx.sink.issues.length === before) {
+    invalid(
+      ctx.sink,
+      field,
+      `${field} = missing: KEDA's nats-jetstream scaler needs account or accountID`,
+    );
+  } else if (account !== undefined && account !== '$G') {
+    unsupported(
+      ctx.sink,
+      field,
+      describeField(field, account, `Tide's nats source reads the default account ($G)`),
+    );
+  }
+}
+
 const natsJetstream: Converter = (ctx) => {
   const endpoint = required(ctx, 'natsServerMonitoringEndpoint');
-  onlyDefault(ctx, 'account', '$G', 'reads the default account');
+  natsAccount(ctx);
   onlyDefault(ctx, 'useHttps', 'false', 'connects with the NATS protocol');
   note(
     ctx.sink,

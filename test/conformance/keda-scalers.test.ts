@@ -20,6 +20,8 @@ interface MetadataCase {
   readonly source: string;
   readonly scaler: string;
   readonly metadata: Record<string, string>;
+  /** The trigger's `metricType`. */
+  readonly metricType?: string;
   /** Parameters KEDA's test resolves from authentication: here a TriggerAuthentication's Secret. */
   readonly authParams?: Record<string, string>;
   /** The TriggerAuthentication's `podIdentity.provider`. */
@@ -62,9 +64,13 @@ function documents(c: MetadataCase): unknown[] {
     metadata: { name: 'case', namespace: 'default' },
     spec: {
       scaleTargetRef: { name: 'app' },
+      // KEDA's webhook refuses only-cpu/memory objects that may scale to 0; the scaler test has
+      // no ScaledObject, so the fixture keeps one replica.
+      ...(c.scaler === 'cpu' || c.scaler === 'memory' ? { minReplicaCount: 1 } : {}),
       triggers: [
         {
           type: c.scaler,
+          ...(c.metricType === undefined ? {} : { metricType: c.metricType }),
           metadata: c.metadata,
           ...(withAuth ? { authenticationRef: { name: 'auth' } } : {}),
         },
