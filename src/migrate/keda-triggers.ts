@@ -269,28 +269,116 @@ function rabbitHost(ctx: TriggerCtx, text: string): Record<string, unknown> {
   });
 }
 
+const rabbitModes = [
+  'QueueLength',
+  'MessageRate',
+  'DeliverGetRate',
+  'PublishedToDeliveredRatio',
+  'ExpectedQueueConsumptionTime',
+] as const;
+
 /**
- * KEDA's QueueLength over the management API counts ready and unacknowledged messages (ready only
- * with excludeUnacknowledged); over AMQP a passive declare sees the ready ones only.
+ * KEDA's rabbitmq trigger value: nothing set = QueueLength 20; the deprecated `queueLength` alone;
+ * or `mode` with `value` (both, non-zero), the rate modes over HTTP only. QueueLength over the
+ * management API counts ready and unacknowledged messages (ready only with excludeUnacknowledged);
+ * over AMQP a passive declare sees the ready ones only. MessageRate is the publish rate; the other
+ * modes Tide's source does not read.
  */
 function rabbitMetric(
   ctx: TriggerCtx,
   protocol: unknown,
 ): { metric: string; target: number | undefined } {
   const mode = plain(ctx, 'mode');
+  const legacy = num(ctx, 'queueLength') ?? 0;
+  const value = num(ctx, 'value') ?? 0;
+  const queue = rabbitQueueMetric(ctx, protocol);
+  const modeOrValue = mode !== undefined || value !== 0;
+  if (legacy !== 0 || !modeOrValue) return rabbitLegacy(ctx, { legacy, modeOrValue, queue });
+  if (mode === undefined || value === 0) {
+    const field = `${ctx.field}.metadata.${mode === undefined ? 'mode' : 'value'}`;
+    invalid(
+      ctx.sink,
+      field,
+      `${field} = missing: KEDA's rabbitmq scaler needs mode and value together`,
+    );
+    return { metric: queue, target: undefined };
+  }
+  rabbitMode(ctx, mode, protocol);
+  return { metric: mode === 'MessageRate' ? 'publishRate' : queue, target: value };
+}
+
+/** Nothing set: QueueLength 20; the deprecated queueLength alone: QueueLength at that value. */
+function rabbitLegacy(
+  ctx: TriggerCtx,
+  at: { legacy: number; modeOrValue: boolean; queue: string },
+): { metric: string; target: number } {
+  if (at.legacy === 0) return { metric: at.queue, target: 20 };
+  if (at.modeOrValue) {
+    const field = `${ctx.field}.metadata.queueLength`;
+    invalid(
+      ctx.sink,
+      field,
+      `${field}: deprecated, and not with mode or value: use mode and value`,
+    );
+  }
+  return { metric: at.queue, target: at.legacy };
+}
+
+/** The queue-length metric: ready messages with excludeUnacknowledged (HTTP only) or over AMQP. */
+function rabbitQueueMetric(ctx: TriggerCtx, protocol: unknown): string {
   const excludeUnacked = bool(ctx, 'excludeUnacknowledged', false);
-  const legacy = num(ctx, 'queueLength');
-  if (mode === 'MessageRate') return { metric: 'publishRate', target: num(ctx, 'value') };
-  const metric = excludeUnacked || protocol === 'amqp' ? 'messagesReady' : 'messages';
-  return { metric, target: num(ctx, 'value') ?? legacy ?? 20 };
+  if (excludeUnacked && protocol !== 'http') {
+    const field = `${ctx.field}.metadata.excludeUnacknowledged`;
+    invalid(ctx.sink, field, `${field}: KEDA allows it only with the HTTP protocol`);
+  }
+  return excludeUnacked || protocol === 'amqp' ? 'messagesReady' : 'messages';
+}
+
+/** KEDA's modes (the rate modes over HTTP only); Tide reads QueueLength and MessageRate. */
+function rabbitMode(ctx: TriggerCtx, mode: string, protocol: unknown): void {
+  const field = `${ctx.field}.metadata.mode`;
+  if (!(rabbitModes as readonly string[]).includes(mode)) {
+    invalid(
+      ctx.sink,
+      field,
+      describeField(field, mode, `must be one of ${rabbitModes.join(', ')}`),
+    );
+  } else if (mode !== 'QueueLength' && protocol !== 'http') {
+    invalid(ctx.sink, field, describeField(field, mode, 'KEDA reads this mode over HTTP only'));
+  } else if (mode !== 'QueueLength' && mode !== 'MessageRate') {
+    const rule = "Tide's rabbitmq source reads QueueLength and MessageRate";
+    unsupported(ctx.sink, field, describeField(field, mode, rule));
+  }
+}
+
+/** KEDA's `protocol` (auto: from the host URL's scheme, which must then be amqp(s) or http(s)). */
+function rabbitProtocol(ctx: TriggerCtx, hostText: string | undefined): string | undefined {
+  const explicit = plain(ctx, 'protocol');
+  if (explicit !== undefined && explicit !== 'auto') {
+    const field = `${ctx.field}.metadata.protocol`;
+    if (explicit !== 'amqp' && explicit !== 'http')
+      invalid(ctx.sink, field, describeField(field, explicit, 'must be amqp, http or auto'));
+    return explicit;
+  }
+  return hostText === undefined ? undefined : protocolOfUrl(ctx, hostText);
+}
+
+/** amqp for an amqp(s):// host URL, http for http(s)://; any other is KEDA's error. */
+function protocolOfUrl(ctx: TriggerCtx, hostText: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(hostText)?.[1]?.toLowerCase() ?? '';
+  if (scheme === 'amqp' || scheme === 'amqps') return 'amqp';
+  if (scheme === 'http' || scheme === 'https') return 'http';
+  const field = `${ctx.field}.metadata.host`;
+  const rule = 'protocol auto needs an amqp://, amqps://, http:// or https:// URL';
+  invalid(ctx.sink, field, describeField(field, hostText, rule));
+  return undefined;
 }
 
 const rabbitmq: Converter = (ctx) => {
   const hostText = required(ctx, 'host');
   const fromUrl = hostText === undefined ? {} : rabbitHost(ctx, hostText);
   const vhostName = plain(ctx, 'vhostName');
-  const explicit = plain(ctx, 'protocol');
-  const protocol = explicit === undefined || explicit === 'auto' ? fromUrl.protocol : explicit;
+  const protocol = rabbitProtocol(ctx, hostText);
   const { metric, target } = rabbitMetric(ctx, protocol);
   const config = defined({
     ...fromUrl,
@@ -302,6 +390,10 @@ const rabbitmq: Converter = (ctx) => {
     metric,
     timeoutMs: durationMs(ctx, 'timeout'),
   });
+  if (protocol === 'amqp' && config.timeoutMs !== undefined) {
+    const field = `${ctx.field}.metadata.timeout`;
+    invalid(ctx.sink, field, `${field}: KEDA's rabbitmq scaler takes no timeout over AMQP`);
+  }
   onlyDefault(ctx, 'useRegex', 'false', 'reads one queue by name');
   onlyDefault(ctx, 'operation', 'sum', 'reads one queue by name');
   onlyDefault(ctx, 'pageSize', '100', 'reads one queue by name');

@@ -28,10 +28,13 @@ interface MetadataCase {
   readonly podIdentity?: string;
   readonly isError: boolean;
   /**
-   * A field KEDA accepts that Tide refuses as unsupported: `metadata.<key>` of the trigger, or a
-   * field of the fixture's TriggerAuthentication (`TriggerAuthentication default/auth spec...`).
+   * A field KEDA accepts that Tide refuses as unsupported: `metadata.<key>` of the trigger, a
+   * field of the fixture's TriggerAuthentication (`TriggerAuthentication default/auth spec...`),
+   * or of the Tide spec the import writes (`spec (Tide: triggers[0].host)`).
    */
   readonly departure?: string | readonly string[];
+  /** Why, where the departure is not plain from its field. */
+  readonly departureWhy?: string;
 }
 
 interface ValueCase {
@@ -112,7 +115,7 @@ function expectDeparture(
   departure: string | readonly string[],
 ): void {
   const fields = (typeof departure === 'string' ? [departure] : departure).map((d) =>
-    d.startsWith('TriggerAuthentication ') ? d : `spec.triggers[0].${d}`,
+    d.startsWith('TriggerAuthentication ') || d.startsWith('spec ') ? d : `spec.triggers[0].${d}`,
   );
   expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
   for (const issue of issues) {
