@@ -409,6 +409,10 @@ function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
     address === undefined ? [plain(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
   // Missing only when no address, host or port was given at all (one Tide cannot take is an issue).
   if (host === undefined && ctx.sink.issues.length === before) required(ctx, 'address');
+  else if (port === undefined && address === undefined && ctx.sink.issues.length === before) {
+    const field = `${ctx.field}.metadata.port`;
+    invalid(ctx.sink, field, `${field} = missing: KEDA needs host and port together (or address)`);
+  }
   for (const key of ['addresses', 'hosts', 'ports', 'sentinelMaster', 'sentinelUsername'])
     onlyDefault(ctx, key, '', 'reads one Redis server (no cluster or sentinel)');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
