@@ -577,8 +577,10 @@ const kafka: Converter = (ctx) => {
 };
 
 function sqlConnection(ctx: TriggerCtx, keys: { user: string }): Record<string, unknown> {
+  let connection = false;
   for (const key of ['connection', 'connectionString']) {
     if (ctx.metadata[`${key}FromEnv`] !== undefined || ctx.params.has(key)) {
+      connection = true;
       plain(ctx, key);
       unsupported(
         ctx.sink,
@@ -587,6 +589,8 @@ function sqlConnection(ctx: TriggerCtx, keys: { user: string }): Record<string, 
       );
     }
   }
+  // KEDA reads the connection string instead of host, database and user: they are not missing.
+  if (connection) return defined({ query: required(ctx, 'query') });
   return defined({
     host: required(ctx, 'host'),
     port: num(ctx, 'port'),
