@@ -188,6 +188,8 @@ const prometheus: Converter = (ctx) => {
   const config = defined({
     serverAddress: required(ctx, 'serverAddress'),
     query: required(ctx, 'query'),
+    // KEDA's prometheus scaler fails on a query that returns more than one series.
+    reduce: 'single',
     headers: headerMap(ctx, 'customHeaders'),
     timeoutMs: durationMs(ctx, 'timeout'),
     ...httpAuth(ctx),
