@@ -73,6 +73,20 @@ export function required(ctx: TriggerCtx, name: string): string | undefined {
   return value;
 }
 
+/**
+ * A parameter Tide's source takes as text or as a secret reference (a Redis address or user
+ * name): its text when written in the metadata, a reference when it comes from a variable
+ * (`<name>FromEnv`) or the TriggerAuthentication.
+ */
+export function plainOrRef(
+  ctx: TriggerCtx,
+  name: string,
+): string | Record<string, string> | undefined {
+  const s = source(ctx, name);
+  if (s === undefined || s.from === 'metadata') return s?.value;
+  return secretRefOf(s, ctx);
+}
+
 /** A secret parameter as a Tide secret reference; a secret written in plain text is an error. */
 export function secret(ctx: TriggerCtx, name: string): Record<string, string> | undefined {
   const s = source(ctx, name);

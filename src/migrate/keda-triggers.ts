@@ -16,6 +16,7 @@ import {
   num,
   onlyDefault,
   plain,
+  plainOrRef,
   required,
   secret,
   type TriggerCtx,
@@ -403,29 +404,59 @@ const rabbitmq: Converter = (ctx) => {
   return { type: 'rabbitmq', config, target, activation: num(ctx, 'activationValue', 0) };
 };
 
-/** `address` (`host:port`) or `host` + `port`, database, TLS and credentials of a Redis trigger. */
+/**
+ * `address` (`host:port`) or `host` + `port` (KEDA needs one or the other), database, TLS and
+ * credentials of a Redis trigger. The address, the host and the user name may come from a
+ * variable or the TriggerAuthentication, as in KEDA: they become secret references.
+ */
 function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
-  const before = ctx.sink.issues.length;
-  const address = plain(ctx, 'address');
-  const [host, port] =
-    address === undefined ? [plain(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
-  // Missing only when no address, host or port was given at all (one Tide cannot take is an issue).
-  if (host === undefined && ctx.sink.issues.length === before) required(ctx, 'address');
-  else if (port === undefined && address === undefined && ctx.sink.issues.length === before) {
-    const field = `${ctx.field}.metadata.port`;
-    invalid(ctx.sink, field, `${field} = missing: KEDA needs host and port together (or address)`);
-  }
+  const endpoint = redisEndpoint(ctx);
   for (const key of ['addresses', 'hosts', 'ports', 'sentinelMaster', 'sentinelUsername'])
     onlyDefault(ctx, key, '', 'reads one Redis server (no cluster or sentinel)');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
   return defined({
-    host,
-    port: port === undefined ? undefined : Number(port),
+    ...endpoint,
     db: integer(ctx, 'databaseIndex'),
     tls: bool(ctx, 'enableTLS', false) ? true : undefined,
-    username: plain(ctx, 'username'),
+    username: plainOrRef(ctx, 'username'),
     password: secret(ctx, 'password'),
   });
+}
+
+type RedisEndpoint =
+  | { readonly address: Record<string, string> }
+  | { readonly host: unknown; readonly port: number | undefined };
+
+/** The address (a reference) or host and port; missing only when none was given at all. */
+function redisEndpoint(ctx: TriggerCtx): RedisEndpoint {
+  const before = ctx.sink.issues.length;
+  const address = plainOrRef(ctx, 'address');
+  if (address !== undefined && typeof address !== 'string') {
+    // KEDA connects to the (first) address; host and port beside it are not used.
+    for (const key of ['host', 'port'].filter((k) => ctx.metadata[k] !== undefined)) {
+      ctx.used.add(`metadata.${key}`);
+      note(
+        ctx.sink,
+        `${ctx.field}.metadata.${key}`,
+        `${ctx.field}.metadata.${key}: not used, as in KEDA: the trigger connects to its address`,
+      );
+    }
+    return { address };
+  }
+  const [host, port] =
+    address === undefined ? [plainOrRef(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
+  if (ctx.sink.issues.length === before) {
+    if (host === undefined) required(ctx, 'address');
+    else if (port === undefined) {
+      const field = `${ctx.field}.metadata.port`;
+      invalid(
+        ctx.sink,
+        field,
+        `${field} = missing: KEDA needs host and port together (or address)`,
+      );
+    }
+  }
+  return { host, port: port === undefined ? undefined : Number(port) };
 }
 
 const redis: Converter = (ctx) => ({
