@@ -15,7 +15,7 @@ describe('redisSchema', () => {
   });
 
   it.each([
-    [{ key: 'k' }, 'host', 'set host (and port) or address, not both'],
+    [{ key: 'k' }, 'host', 'missing: set host (and port) or address'],
     [
       { host: 'r', address: 'r:6379', key: 'k' },
       'host',

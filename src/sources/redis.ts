@@ -49,7 +49,10 @@ export const redisSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['host'],
-        message: 'set host (and port) or address, not both',
+        message:
+          c.host === undefined
+            ? 'missing: set host (and port) or address'
+            : 'set host (and port) or address, not both',
       });
     }
     if (typeof c.address === 'string' && splitAddress(c.address) === null) {
