@@ -89,7 +89,7 @@ describe('tide run', () => {
       ),
     );
     expect(code).toBe(1);
-    expect(err).toContain('scalers[0]: triggers[0].host = missing');
+    expect(err).toContain('scalers[0]: triggers[0].host: missing');
     expect(err).toContain('scalers[0]: triggers[0].prot: unknown key for a redis trigger');
   });
 

@@ -41,12 +41,19 @@ export function describeField(field: string, value: unknown, rule: string): stri
   return `${field} = ${value === undefined ? 'missing' : JSON.stringify(value)}: ${rule}`;
 }
 
+/** Adds an issue once: a parameter read twice (an address, then its host) reports it once. */
+function push(sink: Sink, issue: ImportIssue): void {
+  const same = (i: ImportIssue): boolean =>
+    i.field === issue.field && i.kind === issue.kind && i.message === issue.message;
+  if (!sink.issues.some(same)) sink.issues.push(issue);
+}
+
 export function invalid(sink: Sink, field: string, message: string): void {
-  sink.issues.push({ object: sink.object, field, kind: 'invalid', message });
+  push(sink, { object: sink.object, field, kind: 'invalid', message });
 }
 
 export function unsupported(sink: Sink, field: string, message: string): void {
-  sink.issues.push({ object: sink.object, field, kind: 'unsupported', message });
+  push(sink, { object: sink.object, field, kind: 'unsupported', message });
 }
 
 export function note(sink: Sink, field: string, message: string): void {

@@ -23,17 +23,22 @@ export interface TriggerCtx {
 
 const metaField = (ctx: TriggerCtx, key: string): string => `${ctx.field}.metadata.${key}`;
 
-/** Where a parameter comes from: metadata, `<name>FromEnv`, or the authentication. */
+/**
+ * Where a parameter comes from: metadata, `<name>FromEnv`, or the authentication. As KEDA's typed
+ * scaler config reads them, metadata values are trimmed and an empty one counts as absent (the
+ * next place is tried, then the default applies).
+ */
 function source(ctx: TriggerCtx, name: string): ParamSource | undefined {
-  const value = ctx.metadata[name];
-  if (value !== undefined) {
+  const raw = ctx.metadata[name];
+  if (raw !== undefined) {
     ctx.used.add(`metadata.${name}`);
-    return { from: 'metadata', value };
+    const value = raw.trim();
+    if (value !== '') return { from: 'metadata', value };
   }
-  const env = ctx.metadata[`${name}FromEnv`];
+  const env = ctx.metadata[`${name}FromEnv`]?.trim();
   if (env !== undefined) {
     ctx.used.add(`metadata.${name}FromEnv`);
-    return { from: 'env', name: env, field: metaField(ctx, `${name}FromEnv`) };
+    if (env !== '') return { from: 'env', name: env, field: metaField(ctx, `${name}FromEnv`) };
   }
   const auth = ctx.params.get(name);
   if (auth !== undefined) ctx.used.add(`auth.${name}`);
@@ -52,9 +57,13 @@ export function plain(ctx: TriggerCtx, name: string): string | undefined {
   return undefined;
 }
 
+/** A required plain parameter; missing is an error unless reading it already was one. */
 export function required(ctx: TriggerCtx, name: string): string | undefined {
+  const before = ctx.sink.issues.length;
   const value = plain(ctx, name);
-  if (value === undefined && !ctx.sink.issues.some((i) => i.field.endsWith(name))) {
+  const reported =
+    ctx.sink.issues.length > before || ctx.sink.issues.some((i) => i.field.endsWith(name));
+  if (value === undefined && !reported) {
     invalid(
       ctx.sink,
       metaField(ctx, name),
@@ -62,6 +71,20 @@ export function required(ctx: TriggerCtx, name: string): string | undefined {
     );
   }
   return value;
+}
+
+/**
+ * A parameter Tide's source takes as text or as a secret reference (a Redis address or user
+ * name): its text when written in the metadata, a reference when it comes from a variable
+ * (`<name>FromEnv`) or the TriggerAuthentication.
+ */
+export function plainOrRef(
+  ctx: TriggerCtx,
+  name: string,
+): string | Record<string, string> | undefined {
+  const s = source(ctx, name);
+  if (s === undefined || s.from === 'metadata') return s?.value;
+  return secretRefOf(s, ctx);
 }
 
 /** A secret parameter as a Tide secret reference; a secret written in plain text is an error. */
@@ -77,16 +100,80 @@ export function secret(ctx: TriggerCtx, name: string): Record<string, string> | 
   return undefined;
 }
 
-/** A number parameter; `fallback` when absent; an issue (and undefined) when not a number. */
-export function num(ctx: TriggerCtx, name: string, fallback?: number): number | undefined {
+/** A JSON number, as KEDA's typed config parses a float64 parameter (json.Unmarshal). */
+const jsonNumber = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** A JSON integer, as KEDA parses an int or int64 parameter. */
+const jsonInteger = /^-?(?:0|[1-9]\d*)$/;
+
+function parsed(
+  ctx: TriggerCtx,
+  name: string,
+  fallback: number | undefined,
+  read: { readonly pattern: RegExp; readonly rule: string },
+): number | undefined {
   const text = plain(ctx, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (text.trim() !== '' && Number.isFinite(value)) return value;
+  if (read.pattern.test(text) && Number.isFinite(value)) return value;
+  invalid(ctx.sink, metaField(ctx, name), describeField(metaField(ctx, name), text, read.rule));
+  return undefined;
+}
+
+/** A number parameter; `fallback` when absent; an issue (and undefined) when not a number. */
+export function num(ctx: TriggerCtx, name: string, fallback?: number): number | undefined {
+  return parsed(ctx, name, fallback, { pattern: jsonNumber, rule: 'must be a number' });
+}
+
+/** An integer parameter (KEDA's int and int64 settings): `1.5` or `1e3` is an error as in KEDA. */
+export function integer(ctx: TriggerCtx, name: string, fallback?: number): number | undefined {
+  return parsed(ctx, name, fallback, { pattern: jsonInteger, rule: 'must be an integer' });
+}
+
+const durationUnits: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  μs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const durationPart = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+
+/** Go's time.ParseDuration in milliseconds (`1m30s`, `1.5h`, `0`); null when not a duration. */
+function goDurationMs(text: string): number | null {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const body = text.replace(/^[+-]/, '');
+  if (body === '0') return 0;
+  if (body === '') return null;
+  durationPart.lastIndex = 0;
+  let total = 0;
+  while (durationPart.lastIndex < body.length) {
+    const m = durationPart.exec(body);
+    if (m === null) return null;
+    total += Number(m[1]) * (durationUnits[m[2] ?? ''] ?? NaN);
+  }
+  return sign * total;
+}
+
+/**
+ * A duration parameter in milliseconds, as KEDA reads one (`timeout`): a Go duration (`30s`,
+ * `1m30s`) or a whole number of milliseconds; negative is an error.
+ */
+export function durationMs(ctx: TriggerCtx, name: string): number | undefined {
+  const text = plain(ctx, name);
+  if (text === undefined) return undefined;
+  const ms = jsonInteger.test(text) ? Number(text) : goDurationMs(text);
+  if (ms !== null && Number.isFinite(ms) && ms >= 0) return ms;
   invalid(
     ctx.sink,
     metaField(ctx, name),
-    describeField(metaField(ctx, name), text, 'must be a number'),
+    describeField(
+      metaField(ctx, name),
+      text,
+      'must be a duration (30s, 1m30s) or a number of milliseconds, not negative',
+    ),
   );
   return undefined;
 }

@@ -8,7 +8,19 @@
  * @module
  */
 import { describeField, invalid, note, unsupported } from './issues.js';
-import { bool, num, onlyDefault, plain, required, secret, type TriggerCtx } from './keda-params.js';
+import { secretRefOf } from './keda-auth.js';
+import {
+  bool,
+  durationMs,
+  integer,
+  num,
+  onlyDefault,
+  plain,
+  plainOrRef,
+  required,
+  secret,
+  type TriggerCtx,
+} from './keda-params.js';
 
 export interface Mapped {
   /** Tide's source type. */
@@ -24,33 +36,152 @@ type Converter = (ctx: TriggerCtx) => Mapped;
 const defined = (o: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
-/** `a=b,c=d` (KEDA's customHeaders) as a map. */
-function headerMap(text: string | undefined): Record<string, string> | undefined {
+/**
+ * `a=b,c=d` (KEDA's customHeaders) as a map, keys and values trimmed; as in KEDA, an entry that is
+ * not exactly one `key=value` pair is an error.
+ */
+function headerMap(ctx: TriggerCtx, key: string): Record<string, string> | undefined {
+  const text = plain(ctx, key);
   if (text === undefined) return undefined;
-  const pairs = text.split(',').map((p) => p.split('=').map((s) => s.trim()));
-  return Object.fromEntries(
-    pairs.filter((p) => p.length === 2).map(([k, v]) => [k ?? '', v ?? '']),
-  );
+  const out: Record<string, string> = {};
+  for (const entry of text.split(',')) {
+    const kv = entry.trim().split('=');
+    const [name, value] = kv.map((s) => s.trim());
+    if (kv.length !== 2 || name === undefined || value === undefined) {
+      const field = `${ctx.field}.metadata.${key}`;
+      invalid(
+        ctx.sink,
+        field,
+        describeField(field, text, `entry ${JSON.stringify(entry.trim())} is not key=value`),
+      );
+      return undefined;
+    }
+    out[name] = value;
+  }
+  return out;
 }
 
-/** Basic or bearer credentials (`authModes` in KEDA's prometheus and metrics-api scalers). */
-function httpAuth(ctx: TriggerCtx, modeKey: string, tokenParam: string): Record<string, unknown> {
-  const modes = (plain(ctx, modeKey) ?? '')
+/** KEDA's HTTP authentication modes (`authModes`), and those Tide's sources have. */
+const authModes = ['apiKey', 'basic', 'tls', 'bearer', 'custom', 'oauth'] as const;
+type AuthMode = (typeof authModes)[number];
+
+/** An authentication parameter (KEDA reads it from the TriggerAuthentication only). */
+function authParam(ctx: TriggerCtx, name: string): Record<string, string> | undefined {
+  const source = ctx.params.get(name);
+  if (source === undefined) return undefined;
+  ctx.used.add(`auth.${name}`);
+  return source.from === 'metadata' ? undefined : secretRefOf(source, ctx);
+}
+
+/** The parameters each mode needs, as KEDA's authentication config validates them, and may take. */
+const modeParams: Readonly<
+  Record<
+    Exclude<AuthMode, 'basic' | 'bearer'>,
+    { readonly needs: readonly string[]; readonly may: readonly string[] }
+  >
+> = {
+  tls: { needs: ['cert', 'key'], may: ['ca'] },
+  custom: { needs: ['customAuthHeader', 'customAuthValue'], may: [] },
+  apiKey: { needs: ['apiKey'], may: ['method', 'keyParamName'] },
+  oauth: {
+    needs: ['oauthTokenURI', 'clientID'],
+    may: ['clientSecret', 'scopes', 'endpointParams'],
+  },
+};
+
+/** `authModes` (or `authMode`) as KEDA validates it; null (after an issue) when invalid. */
+function parseAuthModes(
+  ctx: TriggerCtx,
+  field: string,
+  text: string | undefined,
+): AuthMode[] | null {
+  const modes = (text ?? '')
     .split(',')
     .map((m) => m.trim())
     .filter((m) => m !== '');
-  const out: Record<string, unknown> = {};
-  for (const mode of modes) {
-    if (mode === 'bearer') out.bearerToken = secret(ctx, tokenParam);
-    else if (mode === 'basic')
-      Object.assign(out, { username: plain(ctx, 'username'), password: secret(ctx, 'password') });
-    else
-      unsupported(
-        ctx.sink,
-        `${ctx.field}.metadata.${modeKey}`,
-        `${ctx.field}.metadata.${modeKey} = ${JSON.stringify(mode)}: Tide's ${ctx.type} source authenticates with basic or bearer only`,
-      );
+  if (modes.some((m) => !(authModes as readonly string[]).includes(m))) {
+    invalid(ctx.sink, field, describeField(field, text, `must be one of ${authModes.join(', ')}`));
+    return null;
   }
+  if (modes.filter((m) => m === 'bearer' || m === 'basic' || m === 'oauth').length > 1) {
+    invalid(
+      ctx.sink,
+      field,
+      describeField(field, text, 'must contain only one of bearer, basic, oauth'),
+    );
+    return null;
+  }
+  return modes as AuthMode[];
+}
+
+/** One mode's credentials into `out`, or the issue that it lacks them or Tide cannot use them. */
+function authMode(
+  ctx: TriggerCtx,
+  mode: AuthMode,
+  at: { field: string; text: string | undefined },
+  out: Record<string, unknown>,
+): void {
+  const { field } = at;
+  if (mode === 'bearer') {
+    out.bearerToken = authParam(ctx, 'bearerToken') ?? authParam(ctx, 'token');
+    if (out.bearerToken === undefined)
+      invalid(
+        ctx.sink,
+        field,
+        `${field}: bearer auth needs the parameter bearerToken (or token) in the TriggerAuthentication`,
+      );
+    return;
+  }
+  if (mode === 'basic') {
+    out.username = authParam(ctx, 'username');
+    out.password = authParam(ctx, 'password');
+    if (out.username === undefined)
+      invalid(
+        ctx.sink,
+        field,
+        `${field}: basic auth needs the parameter username in the TriggerAuthentication`,
+      );
+    return;
+  }
+  // Tide cannot use this mode: its parameters are covered by the one issue on the mode.
+  const { needs, may } = modeParams[mode];
+  for (const p of [...needs, ...may]) if (ctx.params.has(p)) ctx.used.add(`auth.${p}`);
+  const missing = needs.filter((p) => !ctx.params.has(p));
+  if (missing.length > 0)
+    invalid(
+      ctx.sink,
+      field,
+      `${field}: ${mode} auth needs the parameters ${missing.join(' and ')}`,
+    );
+  else
+    unsupported(
+      ctx.sink,
+      field,
+      describeField(
+        field,
+        at.text,
+        `Tide's ${ctx.type} source authenticates with basic or bearer only`,
+      ),
+    );
+}
+
+/**
+ * KEDA's HTTP authentication (`authModes`/`authMode` of the prometheus and metrics-api scalers):
+ * bearer (`bearerToken` or `token`) and basic (`username`, `password`) come from the
+ * TriggerAuthentication and become secret references; a mode without its parameters, an unknown
+ * mode or two of bearer/basic/oauth are errors as in KEDA; tls, custom, apiKey and oauth, which
+ * Tide's sources do not have, are unsupported.
+ */
+function httpAuth(ctx: TriggerCtx): Record<string, unknown> {
+  const modeKey =
+    ctx.metadata.authModes === undefined && ctx.metadata.authMode !== undefined
+      ? 'authMode'
+      : 'authModes';
+  const field = `${ctx.field}.metadata.${modeKey}`;
+  const text = plain(ctx, modeKey);
+  const out: Record<string, unknown> = {};
+  for (const mode of parseAuthModes(ctx, field, text) ?? [])
+    authMode(ctx, mode, { field, text }, out);
   return defined(out);
 }
 
@@ -58,9 +189,11 @@ const prometheus: Converter = (ctx) => {
   const config = defined({
     serverAddress: required(ctx, 'serverAddress'),
     query: required(ctx, 'query'),
-    headers: headerMap(plain(ctx, 'customHeaders')),
-    timeoutMs: num(ctx, 'timeout'),
-    ...httpAuth(ctx, 'authModes', 'bearerToken'),
+    // KEDA's prometheus scaler fails on a query that returns more than one series.
+    reduce: 'single',
+    headers: headerMap(ctx, 'customHeaders'),
+    timeoutMs: durationMs(ctx, 'timeout'),
+    ...httpAuth(ctx),
   });
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
   for (const key of ['namespace', 'queryParameters', 'awsRegion', 'identityOwner'])
@@ -92,8 +225,8 @@ const metricsApi: Converter = (ctx) => {
   const config = defined({
     url: required(ctx, 'url'),
     valuePath: valuePath(required(ctx, 'valueLocation')),
-    ...httpAuth(ctx, 'authMode', 'token'),
-    timeoutMs: num(ctx, 'timeout'),
+    ...httpAuth(ctx),
+    timeoutMs: durationMs(ctx, 'timeout'),
   });
   onlyDefault(ctx, 'format', 'json', 'reads JSON only');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
@@ -139,28 +272,116 @@ function rabbitHost(ctx: TriggerCtx, text: string): Record<string, unknown> {
   });
 }
 
+const rabbitModes = [
+  'QueueLength',
+  'MessageRate',
+  'DeliverGetRate',
+  'PublishedToDeliveredRatio',
+  'ExpectedQueueConsumptionTime',
+] as const;
+
 /**
- * KEDA's QueueLength over the management API counts ready and unacknowledged messages (ready only
- * with excludeUnacknowledged); over AMQP a passive declare sees the ready ones only.
+ * KEDA's rabbitmq trigger value: nothing set = QueueLength 20; the deprecated `queueLength` alone;
+ * or `mode` with `value` (both, non-zero), the rate modes over HTTP only. QueueLength over the
+ * management API counts ready and unacknowledged messages (ready only with excludeUnacknowledged);
+ * over AMQP a passive declare sees the ready ones only. MessageRate is the publish rate; the other
+ * modes Tide's source does not read.
  */
 function rabbitMetric(
   ctx: TriggerCtx,
   protocol: unknown,
 ): { metric: string; target: number | undefined } {
   const mode = plain(ctx, 'mode');
+  const legacy = num(ctx, 'queueLength') ?? 0;
+  const value = num(ctx, 'value') ?? 0;
+  const queue = rabbitQueueMetric(ctx, protocol);
+  const modeOrValue = mode !== undefined || value !== 0;
+  if (legacy !== 0 || !modeOrValue) return rabbitLegacy(ctx, { legacy, modeOrValue, queue });
+  if (mode === undefined || value === 0) {
+    const field = `${ctx.field}.metadata.${mode === undefined ? 'mode' : 'value'}`;
+    invalid(
+      ctx.sink,
+      field,
+      `${field} = missing: KEDA's rabbitmq scaler needs mode and value together`,
+    );
+    return { metric: queue, target: undefined };
+  }
+  rabbitMode(ctx, mode, protocol);
+  return { metric: mode === 'MessageRate' ? 'publishRate' : queue, target: value };
+}
+
+/** Nothing set: QueueLength 20; the deprecated queueLength alone: QueueLength at that value. */
+function rabbitLegacy(
+  ctx: TriggerCtx,
+  at: { legacy: number; modeOrValue: boolean; queue: string },
+): { metric: string; target: number } {
+  if (at.legacy === 0) return { metric: at.queue, target: 20 };
+  if (at.modeOrValue) {
+    const field = `${ctx.field}.metadata.queueLength`;
+    invalid(
+      ctx.sink,
+      field,
+      `${field}: deprecated, and not with mode or value: use mode and value`,
+    );
+  }
+  return { metric: at.queue, target: at.legacy };
+}
+
+/** The queue-length metric: ready messages with excludeUnacknowledged (HTTP only) or over AMQP. */
+function rabbitQueueMetric(ctx: TriggerCtx, protocol: unknown): string {
   const excludeUnacked = bool(ctx, 'excludeUnacknowledged', false);
-  const legacy = num(ctx, 'queueLength');
-  if (mode === 'MessageRate') return { metric: 'publishRate', target: num(ctx, 'value') };
-  const metric = excludeUnacked || protocol === 'amqp' ? 'messagesReady' : 'messages';
-  return { metric, target: num(ctx, 'value') ?? legacy ?? 20 };
+  if (excludeUnacked && protocol !== 'http') {
+    const field = `${ctx.field}.metadata.excludeUnacknowledged`;
+    invalid(ctx.sink, field, `${field}: KEDA allows it only with the HTTP protocol`);
+  }
+  return excludeUnacked || protocol === 'amqp' ? 'messagesReady' : 'messages';
+}
+
+/** KEDA's modes (the rate modes over HTTP only); Tide reads QueueLength and MessageRate. */
+function rabbitMode(ctx: TriggerCtx, mode: string, protocol: unknown): void {
+  const field = `${ctx.field}.metadata.mode`;
+  if (!(rabbitModes as readonly string[]).includes(mode)) {
+    invalid(
+      ctx.sink,
+      field,
+      describeField(field, mode, `must be one of ${rabbitModes.join(', ')}`),
+    );
+  } else if (mode !== 'QueueLength' && protocol !== 'http') {
+    invalid(ctx.sink, field, describeField(field, mode, 'KEDA reads this mode over HTTP only'));
+  } else if (mode !== 'QueueLength' && mode !== 'MessageRate') {
+    const rule = "Tide's rabbitmq source reads QueueLength and MessageRate";
+    unsupported(ctx.sink, field, describeField(field, mode, rule));
+  }
+}
+
+/** KEDA's `protocol` (auto: from the host URL's scheme, which must then be amqp(s) or http(s)). */
+function rabbitProtocol(ctx: TriggerCtx, hostText: string | undefined): string | undefined {
+  const explicit = plain(ctx, 'protocol');
+  if (explicit !== undefined && explicit !== 'auto') {
+    const field = `${ctx.field}.metadata.protocol`;
+    if (explicit !== 'amqp' && explicit !== 'http')
+      invalid(ctx.sink, field, describeField(field, explicit, 'must be amqp, http or auto'));
+    return explicit;
+  }
+  return hostText === undefined ? undefined : protocolOfUrl(ctx, hostText);
+}
+
+/** amqp for an amqp(s):// host URL, http for http(s)://; any other is KEDA's error. */
+function protocolOfUrl(ctx: TriggerCtx, hostText: string): string | undefined {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(hostText)?.[1]?.toLowerCase() ?? '';
+  if (scheme === 'amqp' || scheme === 'amqps') return 'amqp';
+  if (scheme === 'http' || scheme === 'https') return 'http';
+  const field = `${ctx.field}.metadata.host`;
+  const rule = 'protocol auto needs an amqp://, amqps://, http:// or https:// URL';
+  invalid(ctx.sink, field, describeField(field, hostText, rule));
+  return undefined;
 }
 
 const rabbitmq: Converter = (ctx) => {
   const hostText = required(ctx, 'host');
   const fromUrl = hostText === undefined ? {} : rabbitHost(ctx, hostText);
   const vhostName = plain(ctx, 'vhostName');
-  const explicit = plain(ctx, 'protocol');
-  const protocol = explicit === undefined || explicit === 'auto' ? fromUrl.protocol : explicit;
+  const protocol = rabbitProtocol(ctx, hostText);
   const { metric, target } = rabbitMetric(ctx, protocol);
   const config = defined({
     ...fromUrl,
@@ -170,8 +391,12 @@ const rabbitmq: Converter = (ctx) => {
     password: secret(ctx, 'password'),
     queue: required(ctx, 'queueName'),
     metric,
-    timeoutMs: num(ctx, 'timeout'),
+    timeoutMs: durationMs(ctx, 'timeout'),
   });
+  if (protocol === 'amqp' && config.timeoutMs !== undefined) {
+    const field = `${ctx.field}.metadata.timeout`;
+    invalid(ctx.sink, field, `${field}: KEDA's rabbitmq scaler takes no timeout over AMQP`);
+  }
   onlyDefault(ctx, 'useRegex', 'false', 'reads one queue by name');
   onlyDefault(ctx, 'operation', 'sum', 'reads one queue by name');
   onlyDefault(ctx, 'pageSize', '100', 'reads one queue by name');
@@ -179,34 +404,70 @@ const rabbitmq: Converter = (ctx) => {
   return { type: 'rabbitmq', config, target, activation: num(ctx, 'activationValue', 0) };
 };
 
-/** `address` (`host:port`) or `host` + `port`, database, TLS and credentials of a Redis trigger. */
+/**
+ * `address` (`host:port`) or `host` + `port` (KEDA needs one or the other), database, TLS and
+ * credentials of a Redis trigger. The address, the host and the user name may come from a
+ * variable or the TriggerAuthentication, as in KEDA: they become secret references.
+ */
 function redisConnection(ctx: TriggerCtx): Record<string, unknown> {
-  const address = plain(ctx, 'address');
-  const [host, port] =
-    address === undefined ? [plain(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
-  if (host === undefined) required(ctx, 'address');
+  const endpoint = redisEndpoint(ctx);
   for (const key of ['addresses', 'hosts', 'ports', 'sentinelMaster', 'sentinelUsername'])
     onlyDefault(ctx, key, '', 'reads one Redis server (no cluster or sentinel)');
   onlyDefault(ctx, 'unsafeSsl', 'false', 'always verifies TLS certificates');
   return defined({
-    host,
-    port: port === undefined ? undefined : Number(port),
-    db: num(ctx, 'databaseIndex'),
+    ...endpoint,
+    db: integer(ctx, 'databaseIndex'),
     tls: bool(ctx, 'enableTLS', false) ? true : undefined,
-    username: plain(ctx, 'username'),
+    username: plainOrRef(ctx, 'username'),
     password: secret(ctx, 'password'),
   });
+}
+
+type RedisEndpoint =
+  | { readonly address: Record<string, string> }
+  | { readonly host: unknown; readonly port: number | undefined };
+
+/** The address (a reference) or host and port; missing only when none was given at all. */
+function redisEndpoint(ctx: TriggerCtx): RedisEndpoint {
+  const before = ctx.sink.issues.length;
+  const address = plainOrRef(ctx, 'address');
+  if (address !== undefined && typeof address !== 'string') {
+    // KEDA connects to the (first) address; host and port beside it are not used.
+    for (const key of ['host', 'port'].filter((k) => ctx.metadata[k] !== undefined)) {
+      ctx.used.add(`metadata.${key}`);
+      note(
+        ctx.sink,
+        `${ctx.field}.metadata.${key}`,
+        `${ctx.field}.metadata.${key}: not used, as in KEDA: the trigger connects to its address`,
+      );
+    }
+    return { address };
+  }
+  const [host, port] =
+    address === undefined ? [plainOrRef(ctx, 'host'), plain(ctx, 'port')] : address.split(':');
+  if (ctx.sink.issues.length === before) {
+    if (host === undefined) required(ctx, 'address');
+    else if (port === undefined) {
+      const field = `${ctx.field}.metadata.port`;
+      invalid(
+        ctx.sink,
+        field,
+        `${field} = missing: KEDA needs host and port together (or address)`,
+      );
+    }
+  }
+  return { host, port: port === undefined ? undefined : Number(port) };
 }
 
 const redis: Converter = (ctx) => ({
   type: 'redis',
   config: { ...redisConnection(ctx), metric: 'listLength', key: required(ctx, 'listName') },
-  target: num(ctx, 'listLength', 5),
-  activation: num(ctx, 'activationListLength', 0),
+  target: integer(ctx, 'listLength', 5),
+  activation: integer(ctx, 'activationListLength', 0),
 });
 
 const redisStreams: Converter = (ctx) => {
-  const lag = num(ctx, 'lagCount');
+  const lag = integer(ctx, 'lagCount');
   onlyDefault(
     ctx,
     'streamLength',
@@ -221,8 +482,8 @@ const redisStreams: Converter = (ctx) => {
       key: required(ctx, 'stream'),
       group: required(ctx, 'consumerGroup'),
     }),
-    target: lag ?? num(ctx, 'pendingEntriesCount', 5),
-    activation: num(ctx, 'activationLagCount', 0),
+    target: lag ?? integer(ctx, 'pendingEntriesCount', 5),
+    activation: integer(ctx, 'activationLagCount', 0),
   };
 };
 
@@ -312,15 +573,6 @@ function kafkaFullMetadata(ctx: TriggerCtx, topic: string | undefined): void {
   );
 }
 
-/** KEDA's lagThreshold and activationLagThreshold are integers. */
-function kafkaInt(ctx: TriggerCtx, name: string, fallback: number): number | undefined {
-  const value = num(ctx, name, fallback);
-  if (value === undefined || Number.isInteger(value)) return value;
-  const field = `${ctx.field}.metadata.${name}`;
-  invalid(ctx.sink, field, describeField(field, String(value), 'must be an integer'));
-  return undefined;
-}
-
 const kafkaFlags = [
   'allowIdleConsumers',
   'excludePersistentLag',
@@ -352,14 +604,16 @@ const kafka: Converter = (ctx) => {
   return {
     type: 'kafka',
     config,
-    target: kafkaInt(ctx, 'lagThreshold', 10),
-    activation: kafkaInt(ctx, 'activationLagThreshold', 0),
+    target: integer(ctx, 'lagThreshold', 10),
+    activation: integer(ctx, 'activationLagThreshold', 0),
   };
 };
 
 function sqlConnection(ctx: TriggerCtx, keys: { user: string }): Record<string, unknown> {
+  let connection = false;
   for (const key of ['connection', 'connectionString']) {
     if (ctx.metadata[`${key}FromEnv`] !== undefined || ctx.params.has(key)) {
+      connection = true;
       plain(ctx, key);
       unsupported(
         ctx.sink,
@@ -368,6 +622,8 @@ function sqlConnection(ctx: TriggerCtx, keys: { user: string }): Record<string, 
       );
     }
   }
+  // KEDA reads the connection string instead of host, database and user: they are not missing.
+  if (connection) return defined({ query: required(ctx, 'query') });
   return defined({
     host: required(ctx, 'host'),
     port: num(ctx, 'port'),
@@ -391,19 +647,38 @@ const postgresql: Converter = (ctx) => {
   };
 };
 
-const mysql: Converter = (ctx) => {
-  onlyDefault(ctx, 'metricName', '', 'names the metric after the trigger');
-  return {
-    type: 'mysql',
-    config: sqlConnection(ctx, { user: 'username' }),
-    target: num(ctx, 'queryValue'),
-    activation: num(ctx, 'activationQueryValue', 0),
-  };
-};
+const mysql: Converter = (ctx) => ({
+  type: 'mysql',
+  config: sqlConnection(ctx, { user: 'username' }),
+  target: num(ctx, 'queryValue'),
+  activation: num(ctx, 'activationQueryValue', 0),
+});
+
+/** KEDA needs `accountID` or `account` (the ID wins); Tide reads the default account, `$G`. */
+function natsAccount(ctx: TriggerCtx): void {
+  const before = ctx.sink.issues.length;
+  const id = plain(ctx, 'accountID');
+  const name = plain(ctx, 'account');
+  const field = `${ctx.field}.metadata.${id === undefined ? 'account' : 'accountID'}`;
+  const account = id ?? name;
+  if (account === undefined && ctx.sink.issues.length === before) {
+    invalid(
+      ctx.sink,
+      field,
+      `${field} = missing: KEDA's nats-jetstream scaler needs account or accountID`,
+    );
+  } else if (account !== undefined && account !== '$G') {
+    unsupported(
+      ctx.sink,
+      field,
+      describeField(field, account, `Tide's nats source reads the default account ($G)`),
+    );
+  }
+}
 
 const natsJetstream: Converter = (ctx) => {
   const endpoint = required(ctx, 'natsServerMonitoringEndpoint');
-  onlyDefault(ctx, 'account', '$G', 'reads the default account');
+  natsAccount(ctx);
   onlyDefault(ctx, 'useHttps', 'false', 'connects with the NATS protocol');
   note(
     ctx.sink,
@@ -418,8 +693,8 @@ const natsJetstream: Converter = (ctx) => {
       consumer: required(ctx, 'consumer'),
       metric: 'total',
     },
-    target: num(ctx, 'lagThreshold', 10),
-    activation: num(ctx, 'activationLagThreshold', 0),
+    target: integer(ctx, 'lagThreshold', 10),
+    activation: integer(ctx, 'activationLagThreshold', 0),
   };
 };
 

@@ -304,11 +304,28 @@ function convertTrigger(t: Rec, field: string, tc: TriggersCtx): Rec | null {
     secrets: tc.ctx.secrets,
   };
   const mapped = convert(ctx);
+  noteMetricName(ctx);
   reportUnused(ctx);
   return tideTrigger(mapped, {
     name,
     metricType: t.metricType === 'Value' ? 'Value' : 'AverageValue',
   });
+}
+
+/**
+ * `metadata.metricName`: KEDA names a trigger's metric itself (`s<index>-<type>-...`); the scalers
+ * Tide converts either ignore the key (prometheus, postgresql, ...: KEDA dropped it in 2.12) or
+ * only name the metric with it (mysql). It never changes a decision, so it is a note, not an error.
+ */
+function noteMetricName(ctx: TriggerCtx): void {
+  const value = ctx.metadata.metricName;
+  if (value === undefined || ctx.used.has('metadata.metricName')) return;
+  ctx.used.add('metadata.metricName');
+  note(
+    ctx.sink,
+    `${ctx.field}.metadata.metricName`,
+    `${ctx.field}.metadata.metricName = ${JSON.stringify(value)}: KEDA names the metric itself and this key does not change how it scales; Tide names the metric after the trigger`,
+  );
 }
 
 function tideTrigger(mapped: Mapped, at: { name: string | undefined; metricType: string }): Rec {

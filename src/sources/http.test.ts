@@ -23,18 +23,29 @@ describe('parseValuePath', () => {
 
 describe('valueAtPath / decodeHttpValue', () => {
   const body = {
-    data: { items: [{ value: '42.5' }, { value: 7 }], 'queue.depth': 3, flag: true, none: null },
+    data: {
+      items: [{ value: '42.5' }, { value: 7 }, { value: '1k' }, { value: '500m' }],
+      'queue.depth': 3,
+      flag: true,
+      none: null,
+      nan: 'NaN',
+      word: 'ten',
+    },
   };
   it.each([
     ['data.items[0].value', 42_500],
     ['data.items[1].value', 7000],
+    ['data.items[2].value', 1_000_000],
+    ['data.items[3].value', 500],
     ['data["queue.depth"]', 3000],
   ])('%s → %d milli', (path, milli) => {
     expect(decodeHttpValue(body, path)).toBe(milli);
   });
 
   it.each([
-    ['data.items[2].value', 'BadQuery'],
+    ['data.items[4].value', 'BadQuery'],
+    ['data.nan', 'BadValue'],
+    ['data.word', 'BadValue'],
     ['data.missing', 'BadQuery'],
     ['data.items.value', 'BadQuery'],
     ['data.flag', 'BadValue'],

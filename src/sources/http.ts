@@ -8,16 +8,19 @@
  *   ["queue.depth"]            → body["queue.depth"]
  *   [2].count                  → body[2].count   (the document is an array)
  *
- * The value must be a number or a numeric string. A missing path is `BadQuery` (naming the path);
+ * The value must be a number, a numeric string or a Kubernetes quantity (`"1k"`, `"500m"`). A missing path is `BadQuery` (naming the path);
  * a non-numeric value is `BadValue`; neither is ever read as zero.
  *
  * @module
  */
 import { z } from 'zod';
+import { parseQuantity } from '../core/quantity.js';
 import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  plainOrSecretSchema,
+  resolvePlainOrSecret,
   resolveSecret,
   secretRefSchema,
   toMilli,
@@ -77,7 +80,7 @@ export const httpSchema = z
     }),
     headers: z.record(z.string(), z.string()).optional(),
     bearerToken: secretRefSchema.optional(),
-    username: z.string().min(1).optional(),
+    username: plainOrSecretSchema.optional(),
     password: secretRefSchema.optional(),
     ...commonSourceKeys,
   })
@@ -100,6 +103,12 @@ export function decodeHttpValue(body: unknown, valuePath: string): number {
       `valuePath ${JSON.stringify(valuePath)} is not in the response`,
     );
   }
+  // A string that is not a plain number may be a Kubernetes quantity ("1k", "500m"), as KEDA's
+  // metrics-api scaler reads string values.
+  if (typeof value === 'string' && !Number.isFinite(Number(value))) {
+    const quantity = parseQuantity(value);
+    if (quantity !== null) return Math.round(quantity * 1000);
+  }
   return toMilli(value, `valuePath ${JSON.stringify(valuePath)}`);
 }
 
@@ -114,11 +123,9 @@ export function createHttpSource(config: HttpConfig, deps: SourceDeps): Source {
       withTimeout(signal, { timeoutMs: config.timeoutMs, doing }, async (inner) => {
         const bearer = await resolveSecret(config.bearerToken, deps, 'bearerToken');
         const password = await resolveSecret(config.password, deps, 'password');
+        const username = await resolvePlainOrSecret(config.username, deps, 'username');
         const secrets = [bearer, password].filter((s): s is string => s !== undefined);
-        const headers = {
-          ...config.headers,
-          ...authHeaders({ bearer, username: config.username, password }),
-        };
+        const headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
         const body = await getJson(client, { url, signal: inner, headers }, { doing, secrets });
         try {
           return { timestamp: deps.now(), valuesMilli: [decodeHttpValue(body, config.valuePath)] };

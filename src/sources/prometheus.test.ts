@@ -50,6 +50,7 @@ describe('decodePrometheus', () => {
     ['min', ['1', '2.5', '4'], 1000],
     ['avg', ['1', '2.5', '4'], 2500],
     ['first', ['1', '2.5', '4'], 1000],
+    ['single', ['2.5'], 2500],
     ['sum', ['0'], 0],
   ] as const)('reduces a vector with %s: %j → %d', (reduce, values, milli) => {
     expect(decodePrometheus(vector(...values), { query: 'q', reduce })).toEqual({
@@ -89,6 +90,17 @@ describe('decodePrometheus', () => {
     );
   });
 
+  // KEDA's prometheus scaler: "prometheus query ... returned multiple elements" (TestPrometheus-
+  // ScalerExecutePromQuery, "multiple results"); `tide import` writes reduce: single.
+  it('fails with reduce single on more than one series, naming the count', () => {
+    expect(() => decodePrometheus(vector('1', '2'), { query: 'q', reduce: 'single' })).toThrow(
+      expect.objectContaining({
+        code: 'BadQuery',
+        message: expect.stringContaining('prometheus query "q": returned 2 series'),
+      }),
+    );
+  });
+
   it('never reads an empty result as zero', () => {
     expect(() => reduceValues([], 'sum')).toThrow();
   });
@@ -122,10 +134,17 @@ describe('decodePrometheusRange', () => {
     ['min', [a, b], points([0, 1], [60, 2.5], [120, 0.5])],
     ['avg', [a, b], points([0, 2], [60, 2.5], [120, 2.25])],
     ['first', [b, a], points([0, 3], [60, 2.5], [120, 0.5])],
+    ['single', [a], points([0, 1], [60, 2.5], [120, 4])],
     ['sum', [[[t0 + 0.5, '0.001']]], [{ time: t0 * 1000 + 500, value: 0.001 }]],
     ['sum', [], []],
   ] as const)('reduces per instant with %s: %j', (reduce, series, expected) => {
     expect(decodePrometheusRange(matrix(...series), { query: 'q', reduce })).toEqual(expected);
+  });
+
+  it('fails with reduce single on more than one series', () => {
+    expect(() => decodePrometheusRange(matrix(a, b), { query: 'q', reduce: 'single' })).toThrow(
+      expect.objectContaining({ code: 'BadQuery', message: expect.stringContaining('2 series') }),
+    );
   });
 
   it.each([

@@ -1,6 +1,7 @@
 /**
  * `prometheus`: one instant PromQL query (`GET /api/v1/query`). A scalar is used as is; an
- * instant vector is reduced to one number by `reduce` (sum, max, min, avg, first). An empty
+ * instant vector is reduced to one number by `reduce` (sum, max, min, avg, first; `single` refuses
+ * a vector of more than one series, as KEDA's prometheus scaler does). An empty
  * vector is an error (`NoData`), never zero: a missing series must not shrink a service.
  *
  * `history` runs the same query over a range (`GET /api/v1/query_range`) and reduces the series
@@ -13,6 +14,8 @@ import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  plainOrSecretSchema,
+  resolvePlainOrSecret,
   resolveSecret,
   secretRefSchema,
   toMilli,
@@ -24,7 +27,8 @@ import {
   type SourceDeps,
 } from './source.js';
 
-export const reducers = ['sum', 'max', 'min', 'avg', 'first'] as const;
+/** `single`: exactly one series, more is a `BadQuery` (KEDA's prometheus scaler; `tide import`). */
+export const reducers = ['sum', 'max', 'min', 'avg', 'first', 'single'] as const;
 export type Reducer = (typeof reducers)[number];
 
 const httpUrl = z
@@ -41,7 +45,7 @@ export const prometheusSchema = z
     reduce: z.enum(reducers).default('sum'),
     /** Optional credentials: a bearer token, or basic auth with a password reference. */
     bearerToken: secretRefSchema.optional(),
-    username: z.string().min(1).optional(),
+    username: plainOrSecretSchema.optional(),
     password: secretRefSchema.optional(),
     /** Extra request headers (not secrets: use bearerToken / password for those). */
     headers: z.record(z.string(), z.string()).optional(),
@@ -90,6 +94,19 @@ export function reduceValues(values: readonly number[], reduce: Reducer): number
       return Math.round(values.reduce((a, b) => a + b, 0) / values.length);
     case 'first':
       return first;
+    case 'single':
+      if (values.length > 1) throw new Error('reduce single: more than one value');
+      return first;
+  }
+}
+
+/** `single` allows one series; the decoders check it first, to say so with the query. */
+function checkSingle(count: number, reduce: Reducer, doing: string): void {
+  if (reduce === 'single' && count > 1) {
+    throw new SourceError(
+      'BadQuery',
+      `${doing}: returned ${count} series; reduce single (KEDA's prometheus scaler) needs exactly one: aggregate them in the query`,
+    );
   }
 }
 
@@ -142,6 +159,7 @@ export function decodePrometheusRange(
     if (values === undefined) byTime.set(time, [milli]);
     else values.push(milli);
   }
+  checkSingle(series.data.length, options.reduce, doing);
   return [...byTime]
     .sort(([a], [b]) => a - b)
     .map(([time, values]) => ({ time, value: reduceValues(values, options.reduce) / 1000 }));
@@ -166,6 +184,7 @@ export function decodePrometheus(
   if (samples.length === 0) {
     throw new SourceError('NoData', `${doing}: returned an empty vector (no matching series)`);
   }
+  checkSingle(samples.length, options.reduce, doing);
   const values = samples.map(([, v]) => toMilli(v, doing));
   const timestamp = Math.round(Math.max(...samples.map(([t]) => t)) * 1000);
   return { timestamp, valuesMilli: [reduceValues(values, options.reduce)] };
@@ -183,11 +202,9 @@ export function createPrometheusSource(config: PrometheusConfig, deps: SourceDep
     if (headers !== undefined) return headers;
     const bearer = await resolveSecret(config.bearerToken, deps, 'bearerToken');
     const password = await resolveSecret(config.password, deps, 'password');
+    const username = await resolvePlainOrSecret(config.username, deps, 'username');
     secrets = [bearer, password].filter((s): s is string => s !== undefined);
-    headers = {
-      ...config.headers,
-      ...authHeaders({ bearer, username: config.username, password }),
-    };
+    headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
     return headers;
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeStreamGroups, redisErrorCode, redisSchema } from './redis.js';
+import { decodeStreamGroups, redisErrorCode, redisSchema, splitAddress } from './redis.js';
 
 describe('redisSchema', () => {
   it('applies defaults', () => {
@@ -15,7 +15,13 @@ describe('redisSchema', () => {
   });
 
   it.each([
-    [{ key: 'k' }, 'host', 'expected string'],
+    [{ key: 'k' }, 'host', 'missing: set host (and port) or address'],
+    [
+      { host: 'r', address: 'r:6379', key: 'k' },
+      'host',
+      'set host (and port) or address, not both',
+    ],
+    [{ address: 'r', key: 'k' }, 'address', 'must be host:port'],
     [
       { host: 'r', key: 'k', metric: 'streamLag' },
       'group',
@@ -29,6 +35,28 @@ describe('redisSchema', () => {
       .safeParse(config)
       .error?.issues.find((i) => i.path.join('.') === path);
     expect(issue?.message).toContain(message);
+  });
+});
+
+describe('splitAddress', () => {
+  it('splits host:port at the last colon, brackets off an IPv6 host; null when not host:port', () => {
+    const addresses = ['redis:6379', '[::1]:6380', 'redis', ':6379', 'redis:port', 'redis:0'];
+    expect(addresses.map(splitAddress)).toEqual([
+      { host: 'redis', port: 6379 },
+      { host: '::1', port: 6380 },
+      null,
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('takes an address or a host from a secret reference', () => {
+    const config = redisSchema.parse({ address: { fromEnv: 'REDIS_ADDRESS' }, key: 'k' });
+    expect(config.address).toEqual({ fromEnv: 'REDIS_ADDRESS' });
+    expect(redisSchema.parse({ host: { fromFile: '/s/host' }, key: 'k' }).host).toEqual({
+      fromFile: '/s/host',
+    });
   });
 });
 

@@ -11,6 +11,8 @@ import {
   SourceError,
   commonSourceKeys,
   isNetworkError,
+  plainOrSecretSchema,
+  resolvePlainOrSecret,
   resolveSecret,
   secretRefSchema,
   withTimeout,
@@ -24,10 +26,13 @@ export const redisMetrics = ['listLength', 'streamLag', 'streamPending'] as cons
 
 export const redisSchema = z
   .object({
-    host: z.string().min(1),
+    /** The server's host name, as text or a secret reference. */
+    host: plainOrSecretSchema.optional(),
     port: z.int().min(1).max(65_535).default(6379),
+    /** `host:port` instead of host and port: as text or from a secret (KEDA's `address`). */
+    address: plainOrSecretSchema.optional(),
     db: z.int().min(0).max(1024).default(0),
-    username: z.string().min(1).optional(),
+    username: plainOrSecretSchema.optional(),
     password: secretRefSchema.optional(),
     tls: z.boolean().default(false),
     /** What to read: a list's length, or a stream group's lag or pending entries. */
@@ -40,6 +45,19 @@ export const redisSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if ((c.host === undefined) === (c.address === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message:
+          c.host === undefined
+            ? 'missing: set host (and port) or address'
+            : 'set host (and port) or address, not both',
+      });
+    }
+    if (typeof c.address === 'string' && splitAddress(c.address) === null) {
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'must be host:port' });
+    }
     if (c.metric !== 'listLength' && c.group === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -56,6 +74,37 @@ export const redisSchema = z
     }
   });
 export type RedisConfig = z.output<typeof redisSchema>;
+
+/** `host:port` (the last colon splits, so `[::1]:6379` works); null when it is not that. */
+export function splitAddress(address: string): { host: string; port: number } | null {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(address.slice(at + 1));
+  if (at <= 0 || host === '' || !Number.isInteger(port) || port < 1 || port > 65_535) return null;
+  return { host, port };
+}
+
+/** The server to connect to, resolving a host or an address held in a secret. */
+async function endpointOf(
+  config: RedisConfig,
+  deps: SourceDeps,
+  doing: string,
+): Promise<{ host: string; port: number }> {
+  if (config.address === undefined) {
+    const host = (await resolvePlainOrSecret(config.host, deps, 'host')) ?? '';
+    return { host, port: config.port };
+  }
+  const address = (await resolvePlainOrSecret(config.address, deps, 'address')) ?? '';
+  const endpoint = splitAddress(address.trim());
+  // The text is not quoted: a mistaken reference may point at a secret.
+  if (endpoint === null) {
+    throw new SourceError(
+      'Config',
+      `${doing}: the address read from its reference is not host:port`,
+    );
+  }
+  return endpoint;
+}
 
 /** Finds `group` in an `XINFO GROUPS` reply (a list of flat field/value arrays). */
 export function decodeStreamGroups(
@@ -104,7 +153,13 @@ export function redisErrorCode(e: unknown): 'Unauthorized' | 'BadQuery' | 'Unava
 
 export function createRedisSource(config: RedisConfig, deps: SourceDeps): Source {
   const what = config.metric === 'listLength' ? 'list' : `stream group "${config.group ?? ''}" of`;
-  const doing = `reading redis ${config.metric} of ${what} key "${config.key}" at ${config.host}:${config.port}`;
+  const at =
+    typeof config.address === 'string'
+      ? config.address
+      : typeof config.host === 'string'
+        ? `${config.host}:${config.port}`
+        : 'the configured address';
+  const doing = `reading redis ${config.metric} of ${what} key "${config.key}" at ${at}`;
   let client: Redis | null = null;
   let secrets: string[] = [];
   /** The last connection error: ioredis reports a failed AUTH only through the 'error' event. */
@@ -113,12 +168,14 @@ export function createRedisSource(config: RedisConfig, deps: SourceDeps): Source
   const connect = async (): Promise<Redis> => {
     if (client === null) {
       const password = await resolveSecret(config.password, deps, 'password');
+      const username = await resolvePlainOrSecret(config.username, deps, 'username');
       secrets = password === undefined ? [] : [password];
+      const { host, port } = await endpointOf(config, deps, doing);
       client = new Redis({
-        host: config.host,
-        port: config.port,
+        host,
+        port,
         db: config.db,
-        ...(config.username === undefined ? {} : { username: config.username }),
+        ...(username === undefined ? {} : { username }),
         ...(password === undefined ? {} : { password }),
         ...(config.tls ? { tls: {} } : {}),
         lazyConnect: true,

@@ -58,7 +58,11 @@ describe('registry', () => {
       'triggers[0].type',
       'triggers[0].type = "sqs": unknown source type, must be one of http, kafka',
     ],
-    [{ type: 'redis', key: 'k' }, 'triggers[0].host', 'triggers[0].host = missing: '],
+    [
+      { type: 'redis', key: 'k' },
+      'triggers[0].host',
+      'triggers[0].host: missing: set host (and port) or address',
+    ],
     [{ type: 'redis', host: 'r', key: 'k', port: 0 }, 'triggers[0].port', 'triggers[0].port = 0: '],
     [
       { type: 'redis', host: 'r', key: 'k', pasword: 'x' },
@@ -83,9 +87,9 @@ describe('registry', () => {
   });
 
   it('refuses to create a source from an invalid trigger', () => {
-    expect(() => createSource(trigger({ type: 'redis' }), { now: () => 0, env: {} })).toThrow(
-      /trigger "redis-0"\.host = missing/,
-    );
+    expect(() =>
+      createSource(trigger({ type: 'redis', key: 'k' }), { now: () => 0, env: {} }),
+    ).toThrow(/trigger "redis-0"\.host: missing/);
   });
 
   it('creates a source without connecting', async () => {

@@ -198,6 +198,22 @@ export const secretRefSchema = z.union([
 ]);
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
+/**
+ * A value written in the spec or read from a secret reference: a user name, which KEDA takes
+ * from a TriggerAuthentication as often as from the trigger.
+ */
+export const plainOrSecretSchema = z.union([z.string().min(1), secretRefSchema]);
+export type PlainOrSecret = z.infer<typeof plainOrSecretSchema>;
+
+/** The text of a plain-or-secret value (see resolveSecret for a reference's errors). */
+export async function resolvePlainOrSecret(
+  value: PlainOrSecret | undefined,
+  deps: SourceDeps,
+  key: string,
+): Promise<string | undefined> {
+  return typeof value === 'string' ? value : resolveSecret(value, deps, key);
+}
+
 /** Resolves a secret reference; a missing variable or unreadable file is a `Config` error. */
 export async function resolveSecret(
   ref: SecretRef | undefined,

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createHttpSource, httpSchema } from '../../src/sources/http.js';
-import { badPassword, deps } from './env.js';
+import { badPassword, deps, testEnv } from './env.js';
 
 // There is no Debian package for "a JSON endpoint": the server is a real HTTP server on loopback
 // that checks basic credentials like any service would.
@@ -49,4 +49,25 @@ runSourceContract({
     query: 'data.items[3].value',
     create: (endpoint) => make(endpoint, { valuePath: 'data.items[3].value' }),
   },
+});
+
+// KEDA's metrics-api scaler takes the basic-auth user name from a TriggerAuthentication, so an
+// imported spec may hold it as a secret reference.
+it('reads the user name from a secret reference', async () => {
+  value = 9;
+  const source = createHttpSource(
+    httpSchema.parse({
+      url: `http://${address.host}:${address.port}/metrics.json`,
+      valuePath: 'data.items[0].value',
+      username: { fromEnv: 'TIDE_TEST_USER' },
+      password: { fromEnv: 'TIDE_TEST_SECRET' },
+    }),
+    deps(testEnv({ TIDE_TEST_USER: 'tide' })),
+  );
+  try {
+    const reading = await source.read(AbortSignal.timeout(5000));
+    expect(reading.valuesMilli).toEqual([9000]);
+  } finally {
+    await source.close();
+  }
 });

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { runSourceContract, type Endpoint } from '../../src/sources/contract.js';
 import { createRedisSource, redisSchema } from '../../src/sources/redis.js';
-import { badPassword, deps, serverFromEnv } from './env.js';
+import { badPassword, deps, serverFromEnv, testEnv } from './env.js';
 
 const server = serverFromEnv('TIDE_TEST_REDIS');
 const admin = new Redis({ host: server.host, port: server.port, password: 'tide-test-password' });
@@ -71,4 +71,43 @@ runSourceContract({
     query: 'no-such-group',
     create: (endpoint) => make(endpoint, { ...stream, group: 'no-such-group' }),
   },
+});
+
+// KEDA's redis scalers take the address (and user) from a variable or a TriggerAuthentication as
+// often as from the trigger; an imported spec holds them as secret references.
+it('reads the address and user name from secret references', async () => {
+  await admin.del('tide:by-address');
+  await admin.rpush('tide:by-address', 'a', 'b', 'c');
+  const source = createRedisSource(
+    redisSchema.parse({
+      address: { fromEnv: 'TIDE_TEST_REDIS_ADDRESS' },
+      username: { fromEnv: 'TIDE_TEST_REDIS_USER' },
+      password: { fromEnv: 'TIDE_TEST_SECRET' },
+      key: 'tide:by-address',
+    }),
+    deps(
+      testEnv({
+        TIDE_TEST_REDIS_ADDRESS: `${server.host}:${server.port}`,
+        TIDE_TEST_REDIS_USER: 'default',
+      }),
+    ),
+  );
+  try {
+    const reading = await source.read(AbortSignal.timeout(5000));
+    expect(reading.valuesMilli).toEqual([3000]);
+  } finally {
+    await source.close();
+  }
+});
+
+it('fails with a Config error when the address read from its reference is not host:port', async () => {
+  const source = createRedisSource(
+    redisSchema.parse({ address: { fromEnv: 'TIDE_TEST_REDIS_ADDRESS' }, key: 'k' }),
+    deps(testEnv({ TIDE_TEST_REDIS_ADDRESS: 'no-port' })),
+  );
+  try {
+    await expect(source.read(AbortSignal.timeout(5000))).rejects.toMatchObject({ code: 'Config' });
+  } finally {
+    await source.close();
+  }
 });

@@ -151,7 +151,7 @@ describe('openSources', () => {
       triggers: [{ name: 'q', type: 'redis', target: { type: 'AverageValue', value: 10 } }],
     });
     expect(() => openSources(spec, { now: () => t0, env: {} })).toThrow(
-      /trigger "q"\.host = missing/,
+      /trigger "q"\.key = missing/,
     );
   });
 });
