@@ -19,6 +19,7 @@ import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  fromSecrets,
   plainOrSecretSchema,
   resolvePlainOrSecret,
   resolveSecret,
@@ -125,6 +126,7 @@ export function createHttpSource(config: HttpConfig, deps: SourceDeps): Source {
         const password = await resolveSecret(config.password, deps, 'password');
         const username = await resolvePlainOrSecret(config.username, deps, 'username');
         const secrets = [bearer, password].filter((s): s is string => s !== undefined);
+        secrets.push(...fromSecrets([config.username], [username]));
         const headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
         const body = await getJson(client, { url, signal: inner, headers }, { doing, secrets });
         try {

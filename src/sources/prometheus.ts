@@ -14,6 +14,7 @@ import { HttpClient, authHeaders, getJson } from './http-client.js';
 import {
   SourceError,
   commonSourceKeys,
+  fromSecrets,
   plainOrSecretSchema,
   resolvePlainOrSecret,
   resolveSecret,
@@ -204,6 +205,7 @@ export function createPrometheusSource(config: PrometheusConfig, deps: SourceDep
     const password = await resolveSecret(config.password, deps, 'password');
     const username = await resolvePlainOrSecret(config.username, deps, 'username');
     secrets = [bearer, password].filter((s): s is string => s !== undefined);
+    secrets.push(...fromSecrets([config.username], [username]));
     headers = { ...config.headers, ...authHeaders({ bearer, username, password }) };
     return headers;
   };

@@ -70,7 +70,11 @@ async function readAll(metric: string) {
 describe('proxy source', () => {
   it('stamps readings and measures windows in the engine time when its clock runs faster', async () => {
     const i = { n: 0 };
-    const s = source('concurrency', () => snapshots[i.n++], (ms) => t0 + (ms - t0) * 80);
+    const s = source(
+      'concurrency',
+      () => snapshots[i.n++],
+      (ms) => t0 + (ms - t0) * 80,
+    );
     const first = await s.read(signal);
     const second = await s.read(signal);
     // Rates stay per real second (same values as at scale 1); instants and windows are 80x.

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeStreamGroups, redisErrorCode, redisSchema, splitAddress } from './redis.js';
+import {
+  createRedisSource,
+  decodeStreamGroups,
+  redisErrorCode,
+  redisSchema,
+  splitAddress,
+} from './redis.js';
 
 describe('redisSchema', () => {
   it('applies defaults', () => {
@@ -57,6 +63,33 @@ describe('splitAddress', () => {
     expect(redisSchema.parse({ host: { fromFile: '/s/host' }, key: 'k' }).host).toEqual({
       fromFile: '/s/host',
     });
+  });
+});
+
+describe('an address and a user name held in secrets', () => {
+  it('are redacted from the error of a refused connection, like the password', async () => {
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const config = redisSchema.parse({
+      address: { fromEnv: 'REDIS_ADDRESS' },
+      username: { fromEnv: 'REDIS_USER' },
+      key: 'k',
+      timeoutMs: 3000,
+    });
+    const env = { REDIS_ADDRESS: '127.0.0.1:1', REDIS_USER: 'svc-reader-7' };
+    const source = createRedisSource(config, { now: Date.now, env });
+    try {
+      const error = await source.read(new AbortController().signal).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      const text = `${(error as Error).message} ${String((error as Error).cause ?? '')}`;
+      expect(text).toMatch(/reading redis listLength of list key "k" at the configured address/);
+      expect(text).not.toContain('127.0.0.1:1');
+      expect(text).not.toContain('svc-reader-7');
+    } finally {
+      await source.close();
+    }
   });
 });
 

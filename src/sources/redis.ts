@@ -10,6 +10,7 @@ import { z } from 'zod';
 import {
   SourceError,
   commonSourceKeys,
+  fromSecrets,
   isNetworkError,
   plainOrSecretSchema,
   resolvePlainOrSecret,
@@ -169,8 +170,13 @@ export function createRedisSource(config: RedisConfig, deps: SourceDeps): Source
     if (client === null) {
       const password = await resolveSecret(config.password, deps, 'password');
       const username = await resolvePlainOrSecret(config.username, deps, 'username');
-      secrets = password === undefined ? [] : [password];
       const { host, port } = await endpointOf(config, deps, doing);
+      // A host, address or user name held in a secret is as secret as the password.
+      const hidden = fromSecrets(
+        [config.username, config.address ?? config.host, config.address],
+        [username, host, config.address === undefined ? undefined : `${host}:${port}`],
+      );
+      secrets = [...(password === undefined ? [] : [password]), ...hidden];
       client = new Redis({
         host,
         port,

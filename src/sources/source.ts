@@ -205,6 +205,23 @@ export type SecretRef = z.infer<typeof secretRefSchema>;
 export const plainOrSecretSchema = z.union([z.string().min(1), secretRefSchema]);
 export type PlainOrSecret = z.infer<typeof plainOrSecretSchema>;
 
+/**
+ * The texts among `resolved` that came from secret references (`values[i]` not plain text): they
+ * are redacted from errors like any other secret.
+ */
+export function fromSecrets(
+  values: readonly (PlainOrSecret | undefined)[],
+  resolved: readonly (string | undefined)[],
+): string[] {
+  const out: string[] = [];
+  values.forEach((v, i) => {
+    const text = resolved[i];
+    if (v !== undefined && typeof v !== 'string' && text !== undefined && text !== '')
+      out.push(text);
+  });
+  return out;
+}
+
 /** The text of a plain-or-secret value (see resolveSecret for a reference's errors). */
 export async function resolvePlainOrSecret(
   value: PlainOrSecret | undefined,
