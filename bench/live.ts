@@ -339,7 +339,10 @@ export async function run(): Promise<void> {
 }
 
 /** The simulated figures beside the live ones, in the trace's time. */
-function printBacktest(simulated: readonly Simulated[], live: { hpa: Figures; tide: Figures }): void {
+function printBacktest(
+  simulated: readonly Simulated[],
+  live: { hpa: Figures; tide: Figures },
+): void {
   process.stdout.write(
     `\ntide backtest on the same four hours (--startup-seconds ${STARTUP_SECONDS} --peak-replicas ${PEAK_REPLICAS}):\n`,
   );

@@ -41,7 +41,7 @@ function requirements(selector: string): string[] {
 
 function requirement(text: string): LabelMatcher | null {
   let m = exists.exec(text);
-  if (m !== null) return (l) => (m as RegExpExecArray)[1] as string in l;
+  if (m !== null) return (l) => ((m as RegExpExecArray)[1] as string) in l;
   m = absent.exec(text);
   if (m !== null) return (l) => !(((m as RegExpExecArray)[1] as string) in l);
   m = equality.exec(text);
