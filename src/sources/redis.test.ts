@@ -83,7 +83,8 @@ describe('an address and a user name held in secrets', () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(Error);
-      const text = `${(error as Error).message} ${String((error as Error).cause ?? '')}`;
+      const cause = (error as Error).cause;
+      const text = `${(error as Error).message} ${cause instanceof Error ? cause.message : ''}`;
       expect(text).toMatch(/reading redis listLength of list key "k" at the configured address/);
       expect(text).not.toContain('127.0.0.1:1');
       expect(text).not.toContain('svc-reader-7');
