@@ -188,8 +188,11 @@ describe('tide import: the documentation examples', () => {
   });
 });
 
-/** n ready pods, each using `cpuMilli` of a 200 m request, read by the resource trigger `name`. */
-function hpaPods(n: number, cpuMilli: number, name: string): Observation {
+/**
+ * n ready pods, each using `cpuMilli` of a 200 m request in container `container`, read by the
+ * resource trigger `name`.
+ */
+function hpaPods(n: number, cpuMilli: number, name: string, container = 'app'): Observation {
   return {
     currentReplicas: n,
     pods: Array.from({ length: n }, (_, i) => ({
@@ -197,7 +200,7 @@ function hpaPods(n: number, cpuMilli: number, name: string): Observation {
       phase: 'Running' as const,
       startTime: t0 - 3_600_000,
       ready: { status: true, lastTransitionTime: t0 - 3_600_000 },
-      containers: [{ name: 'app', requests: { cpu: 200 } }],
+      containers: [{ name: container, requests: { cpu: 200 } }],
     })),
     metrics: {
       [name]: {
@@ -207,7 +210,7 @@ function hpaPods(n: number, cpuMilli: number, name: string): Observation {
           pod: `p${i}`,
           timestamp: t0,
           windowSeconds: 30,
-          containers: [{ name: 'app', usageMilli: cpuMilli }],
+          containers: [{ name: container, usageMilli: cpuMilli }],
         })),
       },
     },
@@ -215,28 +218,8 @@ function hpaPods(n: number, cpuMilli: number, name: string): Observation {
 }
 
 describe('tide import decides as the originals', () => {
-  const pods = (n: number, cpuMilli: number): Observation => ({
-    currentReplicas: n,
-    pods: Array.from({ length: n }, (_, i) => ({
-      name: `p${i}`,
-      phase: 'Running' as const,
-      startTime: t0 - 3_600_000,
-      ready: { status: true, lastTransitionTime: t0 - 3_600_000 },
-      containers: [{ name: 'php', requests: { cpu: 200 } }],
-    })),
-    metrics: {
-      'resource-0': {
-        status: 'ok',
-        timestamp: t0,
-        podSamples: Array.from({ length: n }, (_, i) => ({
-          pod: `p${i}`,
-          timestamp: t0,
-          windowSeconds: 30,
-          containers: [{ name: 'php', usageMilli: cpuMilli }],
-        })),
-      },
-    },
-  });
+  const pods = (n: number, cpuMilli: number): Observation =>
+    hpaPods(n, cpuMilli, 'resource-0', 'php');
 
   it.each([
     // current pods, CPU per pod (of a 200 m request) → the HPA's answer at 50 %
